@@ -1,0 +1,123 @@
+/**
+ * Turns what a service answered (status, error code, message, headers) into a ProviderError whose
+ * message says what to do. Shared by every adapter so the same failure reads the same on every cloud.
+ */
+import { providerError, type ProviderError, type ProviderErrorKind } from '../core/stream';
+
+export interface ServiceFailure {
+  /** Who answered, e.g. "OpenAI", "Amazon Bedrock". */
+  service: string;
+  deploymentId: string;
+  status: number | null;
+  /** The service's error code or type, e.g. "context_length_exceeded", "ThrottlingException", "RESOURCE_EXHAUSTED". */
+  code?: string | null;
+  serverMessage?: string | null;
+  requestId?: string | null;
+  retryAfterMs?: number;
+}
+
+const MAX_SERVER_MESSAGE = 300;
+
+/** Removes anything shaped like a key or token from text a service sent back, and keeps it short. */
+export function sanitiseServerMessage(text: string | null | undefined): string {
+  if (!text) return '';
+  const clean = text
+    .replace(/(sk|pk|rk|ABSK|AIza|ya29|eyJ)[A-Za-z0-9._~+/=*-]{8,}/g, '[redacted]')
+    .replace(/(Bearer|api-key|key=)\s*[A-Za-z0-9._~+/=*-]{8,}/gi, '$1 [redacted]')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return clean.length > MAX_SERVER_MESSAGE ? `${clean.slice(0, MAX_SERVER_MESSAGE)}…` : clean;
+}
+
+function quoted(failure: ServiceFailure): string {
+  const text = sanitiseServerMessage(failure.serverMessage);
+  return text ? ` ${failure.service} said: "${text}"` : '';
+}
+
+export function classify(failure: ServiceFailure): ProviderErrorKind {
+  const code = (failure.code ?? '').toLowerCase();
+  const message = (failure.serverMessage ?? '').toLowerCase();
+  if (/context_length|too many tokens|maximum context|input is too long|prompt is too long|exceeds the maximum/.test(code + ' ' + message)) return 'context_length';
+  if (/content_filter|content_policy|responsibleai|guardrail|safety|blocked/.test(code)) return 'content_filter';
+  if (/insufficient_quota|quota|billing|servicequotaexceeded/.test(code) && failure.status !== 503) return 'quota';
+  if (/api.key.not.valid|api_key_invalid|invalid_api_key|unrecognizedclient|invalidsignature|signaturedoesnotmatch|expiredtoken|unauthenticated/.test(code + ' ' + message.replace(/ /g, '_'))) return 'auth';
+  switch (failure.status) {
+    case 401: return 'auth';
+    case 403: return 'permission';
+    case 404: return 'not_found';
+    case 408: case 504: return 'timeout';
+    case 413: return 'context_length';
+    case 429: return /throttl|rate|too many requests|resource_exhausted/.test(code + ' ' + message) || !/quota/.test(message) ? 'rate_limit' : 'quota';
+    case null: break;
+    default:
+      if (failure.status >= 500) return 'server';
+      if (failure.status >= 400) return 'bad_request';
+  }
+  if (/throttl|rate_limit|too_many/.test(code)) return 'rate_limit';
+  if (/server|internal|unavailable|overloaded|modelstreamerror/.test(code)) return 'server';
+  if (/validation|invalid/.test(code)) return 'bad_request';
+  return 'unknown';
+}
+
+export function fromServiceFailure(failure: ServiceFailure): ProviderError {
+  const kind = classify(failure);
+  const who = `${failure.service} (deployment "${failure.deploymentId}")`;
+  const status = failure.status ? ` (${failure.status})` : '';
+  const messages: Record<ProviderErrorKind, string> = {
+    auth: `${who} rejected the credential${status}. Set a valid key or sign in again for this deployment.`,
+    permission: `${who} refused access${status}: the credential is valid but not allowed to use this model. Grant access to the model, or use another credential.${quoted(failure)}`,
+    rate_limit: `${who} is rate limiting${status}.${failure.retryAfterMs !== undefined ? ` It asked to wait ${Math.ceil(failure.retryAfterMs / 1000)} s.` : ''} Wait and retry, or lower the request rate.`,
+    quota: `${who} says the quota or billing limit is reached${status}. Check the account's quota and billing.${quoted(failure)}`,
+    not_found: `${who} found no such model or deployment${status}. Check the model id${failure.service.includes('Azure') ? ' and the deployment name' : ''} and the region.${quoted(failure)}`,
+    bad_request: `${who} rejected the request${status}.${quoted(failure)} Check the parameters.`,
+    context_length: `The prompt is too long for this model${status}. Shorten it, or lower max tokens.${quoted(failure)}`,
+    content_filter: `${who} blocked the prompt or answer with its content filter${status}.${quoted(failure)}`,
+    timeout: `${who} timed out${status}. Retry, or ask for fewer tokens.`,
+    network: `Could not reach ${who}. Check the endpoint and the network.`,
+    server: `${who} had a server error${status}. Retry in a moment.${quoted(failure)}`,
+    cancelled: 'Cancelled.',
+    unknown: `${who} failed${status}.${quoted(failure)}`,
+  };
+  return providerError(kind, messages[kind], {
+    status: failure.status,
+    requestId: failure.requestId ?? null,
+    ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+  });
+}
+
+/** `retry-after-ms`, then `retry-after` in seconds or as an HTTP date. */
+export function retryAfterFrom(header: (name: string) => string | null | undefined): number | undefined {
+  const ms = Number(header('retry-after-ms'));
+  if (header('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = header('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+/** A connection-level failure (refused, reset, DNS, TLS) as a ProviderError that names what went wrong. */
+export function fromConnectionFailure(service: string, deploymentId: string, origin: string, cause: unknown): ProviderError {
+  const chain: string[] = [];
+  let node: unknown = cause;
+  for (let depth = 0; node && depth < 5; depth++) {
+    const { code, message } = node as { code?: string; message?: string };
+    chain.push(`${code ?? ''} ${message ?? ''}`);
+    node = (node as { cause?: unknown }).cause;
+  }
+  const text = chain.join(' ');
+  const where = `${service} at ${origin} (deployment "${deploymentId}")`;
+  if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(text)) {
+    return providerError('network', `Cannot resolve the host of ${where}: DNS lookup failed. Check the endpoint's spelling and your network or proxy.`);
+  }
+  if (/ECONNREFUSED/.test(text)) return providerError('network', `Connection refused by ${where}. Is the server running, and is the port right?`);
+  if (/ECONNRESET|socket hang up|other side closed|terminated|UND_ERR_SOCKET|ERR_HTTP2_STREAM|premature close/i.test(text)) {
+    return providerError('network', `The connection to ${where} was reset. Retry; if it keeps happening, check proxies or firewalls in between.`);
+  }
+  if (/SELF_SIGNED|UNABLE_TO_VERIFY|CERT_|unable to get local issuer|certificate/i.test(text)) {
+    return providerError('network', `The TLS certificate of ${where} is not trusted. If your network uses its own certificate authority, add its CA file (NODE_EXTRA_CA_CERTS for the CLI).`, { retryable: false });
+  }
+  if (/ETIMEDOUT|timed out|timeout/i.test(text)) return providerError('timeout', `Connecting to ${where} timed out. Check the endpoint and the network.`);
+  return providerError('network', `Could not reach ${where}: ${sanitiseServerMessage(chain[0]) || 'connection failed'}.`);
+}

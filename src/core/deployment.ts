@@ -3,7 +3,7 @@
  * Used by the settings (`fanout.deployments`), workspace files (`.vscode/fanout.json`) and the CLI.
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { closest } from './closest';
 
 export const PROVIDERS = ['openai', 'openai-compatible', 'azure-openai', 'bedrock', 'vertex', 'gemini'] as const;
@@ -19,65 +19,68 @@ const PROVIDER_LABEL: Record<ProviderKind, string> = {
 };
 export const providerLabel = (kind: ProviderKind): string => PROVIDER_LABEL[kind];
 
-const httpUrl = z.string().refine((value) => {
+const httpUrl = z.string().check(z.refine((value) => {
   try {
     const url = new URL(value);
     return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
   } catch {
     return false;
   }
-}, 'is not a valid http(s) URL');
+}, 'is not a valid http(s) URL'));
 
+const dollars = z.number().check(z.minimum(0, 'must be 0 or more'));
 const pricingSchema = z.strictObject({
-  inputPerMTok: z.number().nonnegative(),
-  outputPerMTok: z.number().nonnegative(),
-  cachedInputPerMTok: z.number().nonnegative().optional(),
+  inputPerMTok: dollars,
+  outputPerMTok: dollars,
+  cachedInputPerMTok: z.optional(dollars),
 });
 
 const paramsSchema = z.strictObject({
-  temperature: z.number().min(0).max(2).optional(),
-  maxTokens: z.number().int().positive().max(1_000_000).optional(),
-  topP: z.number().gt(0).max(1).optional(),
+  temperature: z.optional(z.number().check(z.minimum(0, 'is below 0'), z.maximum(2, 'is above 2'))),
+  maxTokens: z.optional(z.int('must be a whole number').check(z.minimum(1, 'must be above 0'), z.maximum(1_000_000, 'is above 1,000,000'))),
+  topP: z.optional(z.number().check(z.gt(0, 'must be above 0'), z.maximum(1, 'is above 1'))),
 });
 
+const pattern = (regex: RegExp, message: string) => z.string().check(z.regex(regex, message));
+
 const common = {
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be 1–64 letters, digits, ".", "_", ":" or "-"'),
-  model: z.string().trim().min(1, 'must not be empty').max(200),
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
-  pricing: pricingSchema.optional(),
-  params: paramsSchema.optional(),
+  id: pattern(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be 1–64 letters, digits, ".", "_", ":" or "-"'),
+  model: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200, 'is too long')),
+  apiKeyEnv: z.optional(pattern(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')),
+  pricing: z.optional(pricingSchema),
+  params: z.optional(paramsSchema),
 };
 
-const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/, 'is not an AWS region');
-const gcpLocation = z.string().regex(/^(global|[a-z]+-[a-z]+\d{1,2})$/, 'is not a Google Cloud location');
+const awsRegion = pattern(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/, 'is not an AWS region');
+const gcpLocation = pattern(/^(global|[a-z]+-[a-z]+\d{1,2})$/, 'is not a Google Cloud location');
 
 const SCHEMAS = {
-  openai: z.strictObject({ ...common, provider: z.literal('openai'), baseUrl: httpUrl.optional() }),
+  openai: z.strictObject({ ...common, provider: z.literal('openai'), baseUrl: z.optional(httpUrl) }),
   'openai-compatible': z.strictObject({ ...common, provider: z.literal('openai-compatible'), baseUrl: httpUrl }),
   'azure-openai': z.strictObject({
     ...common,
     provider: z.literal('azure-openai'),
     endpoint: httpUrl,
-    deployment: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an Azure deployment name').optional(),
-    apiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'must look like "2024-10-21"').optional(),
-    auth: z.enum(['key', 'entra']).optional(),
+    deployment: z.optional(pattern(/^[A-Za-z0-9._-]{1,64}$/, 'must be an Azure deployment name')),
+    apiVersion: z.optional(pattern(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'must look like "2024-10-21"')),
+    auth: z.optional(z.enum(['key', 'entra'], 'must be "key" or "entra"')),
   }),
   bedrock: z.strictObject({
     ...common,
     provider: z.literal('bedrock'),
     region: awsRegion,
-    profile: z.string().regex(/^[A-Za-z0-9._@+=,-]{1,128}$/, 'is not an AWS profile name').optional(),
-    endpoint: httpUrl.optional(),
+    profile: z.optional(pattern(/^[A-Za-z0-9._@+=,-]{1,128}$/, 'is not an AWS profile name')),
+    endpoint: z.optional(httpUrl),
   }),
   vertex: z.strictObject({
     ...common,
     provider: z.literal('vertex'),
-    project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'is not a Google Cloud project id'),
+    project: pattern(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'is not a Google Cloud project id'),
     location: gcpLocation,
-    endpoint: httpUrl.optional(),
+    endpoint: z.optional(httpUrl),
   }),
-  gemini: z.strictObject({ ...common, provider: z.literal('gemini'), baseUrl: httpUrl.optional() }),
-} satisfies Record<ProviderKind, z.ZodType>;
+  gemini: z.strictObject({ ...common, provider: z.literal('gemini'), baseUrl: z.optional(httpUrl) }),
+} satisfies Record<ProviderKind, z.ZodMiniType>;
 
 export type OpenAIDeployment = z.infer<(typeof SCHEMAS)['openai']>;
 export type OpenAICompatibleDeployment = z.infer<(typeof SCHEMAS)['openai-compatible']>;

@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+'use strict';
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  process.stderr.write(`fanout: Node ${process.versions.node} is too old — Fanout needs Node 22 or newer\n`);
+  process.exit(2);
+}
+require('../dist/cli.js');

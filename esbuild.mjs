@@ -1,0 +1,65 @@
+// Builds: dist/cli.js (node, cjs), dist/providers/*.js (one lazily-required chunk per provider SDK),
+// and — once they exist — dist/extension.js (vscode external) and media/playground.js (browser).
+// Writes dist/meta.json so bundle sizes can be read.  Usage: node esbuild.mjs [--watch] [--dev]
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const production = !process.argv.includes('--dev');
+const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
+
+/** Chunks loaded on first use: importing one of these from core/cli/extension code stays a runtime require. */
+const LAZY = ['openai', 'azureOpenai', 'bedrock', 'vertex', 'awsCredentials', 'googleAdc'];
+const lazyChunks = {
+  name: 'lazy-provider-chunks',
+  setup(build) {
+    const filter = new RegExp(`^\\.\\.?/(providers/)?(${LAZY.join('|')})$`);
+    build.onResolve({ filter }, (args) => {
+      const entry = build.initialOptions.entryPoints;
+      const name = args.path.split('/').pop();
+      // a chunk's own entry point is bundled; everyone else requires the chunk at run time
+      if (Array.isArray(entry) && entry.some((e) => (typeof e === 'string' ? e : e.in).endsWith(`/${name}.ts`)) && build.initialOptions.outdir) return undefined;
+      return { path: `./providers/${name}.js`, external: true };
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+  // prefer packages' ESM builds: tree-shakeable, and jsonc-parser's UMD main cannot be bundled
+  mainFields: ['module', 'main'],
+  // import() of a lazy chunk becomes a require inside a promise: works the same in the extension host and the CLI
+  supported: { 'dynamic-import': false },
+  define: { FANOUT_VERSION: JSON.stringify(version) },
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', plugins: [lazyChunks] },
+  { ...common, entryPoints: LAZY.map((name) => ({ in: `src/providers/${name}.ts`, out: name })), outdir: 'dist/providers', plugins: [lazyChunks] },
+];
+if (existsSync('src/extension.ts')) {
+  builds.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyChunks] });
+}
+if (existsSync('src/webview/main.ts')) {
+  builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', supported: {}, entryPoints: ['src/webview/main.ts'], outfile: 'media/playground.js', loader: { '.ttf': 'file' } });
+}
+
+const started = performance.now();
+const results = await Promise.all(builds.map((options) => esbuild.build(options)));
+const outputs = {};
+const inputs = {};
+for (const { metafile } of results) {
+  Object.assign(outputs, metafile.outputs);
+  Object.assign(inputs, metafile.inputs);
+}
+mkdirSync('dist', { recursive: true });
+writeFileSync('dist/meta.json', JSON.stringify({ inputs, outputs }));
+const sizes = Object.entries(outputs).filter(([file]) => file.endsWith('.js')).map(([file, info]) => `${file} ${(info.bytes / 1024).toFixed(1)} KB`);
+console.log(`built in ${Math.round(performance.now() - started)} ms:\n  ${sizes.join('\n  ')}`);

@@ -1,0 +1,133 @@
+/** The `fanout` command line: flags parsed and checked, each mistake one line that names the flag and the fix. */
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {}
+
+export type OutputFormat = 'table' | 'json' | 'markdown';
+
+export interface RunArguments {
+  command: 'run';
+  config: string;
+  prompt: { text: string } | { file: string };
+  system?: string;
+  deployments?: string[];
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  timeoutMs?: number;
+  idleTimeoutMs?: number;
+  firstByteTimeoutMs?: number;
+  repeat: number;
+  retries?: number;
+  format: OutputFormat;
+  http1: boolean;
+}
+
+export type CliArguments = RunArguments | { command: 'help' } | { command: 'version' } | { command: 'validate'; config: string };
+
+export const USAGE = `Usage:
+  fanout run --config FILE (--prompt TEXT | --prompt-file FILE) [options]
+  fanout validate --config FILE
+  fanout --help | --version
+
+Sends one prompt to every deployment in FILE at once and compares the answers.
+
+Options for run:
+  --config FILE            deployments: { "deployments": [ { "id", "provider", "model", … } ] }
+  --prompt TEXT            the user prompt
+  --prompt-file FILE       read the user prompt from FILE ("-" reads standard input)
+  --system TEXT            a system prompt
+  --deployments ID,ID      only these deployments (default: all in FILE)
+  --temperature N          0 to 2
+  --max-tokens N           at most N output tokens
+  --top-p N                above 0, at most 1
+  --timeout-ms N           bound each deployment from request to last byte (default 120000)
+  --idle-timeout-ms N      bound the gap between two chunks (default 30000)
+  --first-byte-timeout-ms N  bound the wait for the response to start (default 60000)
+  --retries N              retries before the first token on 429/5xx/connection errors (default 2)
+  --repeat N               run N times; report p50/p95 of ttft, total and tokens/s
+  --format table|json|markdown   (default table)
+  --http1                  Bedrock over HTTP/1.1 instead of the SDK's HTTP/2
+
+Credentials come from the environment: a deployment's "apiKeyEnv", else OPENAI_API_KEY,
+AZURE_OPENAI_API_KEY (AZURE_OPENAI_AD_TOKEN with "auth": "entra"), GEMINI_API_KEY, AWS profiles,
+SSO and the default chain (or AWS_BEARER_TOKEN_BEDROCK), and Google Application Default Credentials.
+
+Exit codes: 0 every deployment answered, 1 any failed, 2 usage or config error.`;
+
+function number(flag: string, raw: string | undefined, check: { min?: number; max?: number; above?: number; integer?: boolean; hint: string }): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  const bad = raw.trim() === '' || !Number.isFinite(value) || (check.integer && !Number.isInteger(value))
+    || (check.min !== undefined && value < check.min) || (check.max !== undefined && value > check.max) || (check.above !== undefined && value <= check.above);
+  if (bad) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not valid — ${check.hint}`);
+  return value;
+}
+
+export function parseCliArguments(argv: string[]): CliArguments {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        prompt: { type: 'string', short: 'p' },
+        'prompt-file': { type: 'string' },
+        system: { type: 'string' },
+        deployments: { type: 'string', short: 'd' },
+        temperature: { type: 'string' },
+        'max-tokens': { type: 'string' },
+        'top-p': { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        'idle-timeout-ms': { type: 'string' },
+        'first-byte-timeout-ms': { type: 'string' },
+        retries: { type: 'string' },
+        repeat: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        http1: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option '(.+?)'.*$/s, 'unknown option $1');
+    throw new UsageError(`${message} — see fanout --help`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  const command = positionals[0];
+  if (command === undefined) throw new UsageError('no command — use "fanout run --config FILE --prompt TEXT" (see fanout --help)');
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])} — quote a prompt with spaces: --prompt "…"`);
+  if (command !== 'run' && command !== 'validate') throw new UsageError(`unknown command ${JSON.stringify(command)} — use "run" or "validate"`);
+  if (!values.config) throw new UsageError('--config: missing — name a file with { "deployments": [ … ] }');
+  if (command === 'validate') return { command: 'validate', config: values.config };
+
+  if (values.prompt !== undefined && values['prompt-file'] !== undefined) throw new UsageError('--prompt and --prompt-file: give one, not both');
+  if (values.prompt === undefined && values['prompt-file'] === undefined) throw new UsageError('--prompt: missing — give --prompt TEXT or --prompt-file FILE');
+  if (values.prompt !== undefined && values.prompt.trim() === '') throw new UsageError('--prompt: empty — give the text to send');
+  const format = values.format ?? 'table';
+  if (format !== 'table' && format !== 'json' && format !== 'markdown') throw new UsageError(`--format: ${JSON.stringify(format)} is not valid — use table, json or markdown`);
+  const deployments = values.deployments?.split(',').map((id) => id.trim()).filter(Boolean);
+  if (values.deployments !== undefined && !deployments?.length) throw new UsageError('--deployments: empty — give ids separated by commas, e.g. --deployments gpt,claude');
+  const optional = <T>(key: string, value: T | undefined): Record<string, T> => (value === undefined ? {} : { [key]: value });
+  return {
+    command: 'run',
+    config: values.config,
+    prompt: values.prompt !== undefined ? { text: values.prompt } : { file: values['prompt-file']! },
+    ...optional('system', values.system),
+    ...optional('deployments', deployments),
+    ...optional('temperature', number('--temperature', values.temperature, { min: 0, max: 2, hint: 'use a number from 0 to 2' })),
+    ...optional('maxTokens', number('--max-tokens', values['max-tokens'], { min: 1, max: 1_000_000, integer: true, hint: 'use a whole number above 0' })),
+    ...optional('topP', number('--top-p', values['top-p'], { above: 0, max: 1, hint: 'use a number above 0, at most 1' })),
+    ...optional('timeoutMs', number('--timeout-ms', values['timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 60000' })),
+    ...optional('idleTimeoutMs', number('--idle-timeout-ms', values['idle-timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 30000' })),
+    ...optional('firstByteTimeoutMs', number('--first-byte-timeout-ms', values['first-byte-timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 60000' })),
+    ...optional('retries', number('--retries', values.retries, { min: 0, max: 10, integer: true, hint: 'use a whole number from 0 to 10' })),
+    repeat: number('--repeat', values.repeat, { min: 1, max: 1000, integer: true, hint: 'use a whole number from 1 to 1000' }) ?? 1,
+    format,
+    http1: values.http1 ?? false,
+  } as RunArguments;
+}

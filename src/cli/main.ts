@@ -1,0 +1,114 @@
+/** `fanout`: the core, headless. Exit 0 when every deployment answered, 1 when any failed, 2 for usage or config errors. */
+import { readFile } from 'node:fs/promises';
+import { formatIssue, parseConfigText, type Deployment } from '../core/deployment';
+import { runFanout, type DeploymentResult } from '../core/fanout';
+import type { ChatRequest } from '../core/stream';
+import { loadAdapter } from '../providers/registry';
+import { USAGE, UsageError, parseCliArguments, type RunArguments } from './args';
+import { EnvironmentCredentials } from './envCredentials';
+import { formatJson, formatMarkdown, formatTable } from './format';
+
+declare const FANOUT_VERSION: string | undefined;
+const MAX_PROMPT_BYTES = 20 * 1024 * 1024;
+
+interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  readStdin: () => Promise<string>;
+  signal?: AbortSignal;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    const args = parseCliArguments(argv);
+    if (args.command === 'help') {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    if (args.command === 'version') {
+      io.stdout(`${typeof FANOUT_VERSION === 'string' ? FANOUT_VERSION : 'dev'}\n`);
+      return 0;
+    }
+    const deployments = await loadDeployments(args.config);
+    if (args.command === 'validate') {
+      io.stdout(`${args.config}: ${deployments.length} deployment${deployments.length === 1 ? '' : 's'}, all valid (${deployments.map((d) => d.id).join(', ')})\n`);
+      return 0;
+    }
+    return await run(args, deployments, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`fanout: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`fanout: unexpected failure: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+async function loadDeployments(file: string): Promise<Deployment[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--config: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code ?? 'unreadable'}) — check the path`);
+  }
+  const parsed = parseConfigText(text, file);
+  if (!parsed.ok) {
+    const [first, ...rest] = parsed.issues;
+    throw new UsageError(`${formatIssue(first!)}${rest.length ? ` (and ${rest.length} more: ${rest.map((issue) => issue.path).join(', ')})` : ''}`);
+  }
+  if (parsed.deployments.length === 0) throw new UsageError(`${file}: "deployments" is empty — add at least one deployment`);
+  return parsed.deployments;
+}
+
+async function readPrompt(args: RunArguments, io: Io): Promise<string> {
+  if ('text' in args.prompt) return args.prompt.text;
+  const file = args.prompt.file;
+  let text: string;
+  try {
+    text = file === '-' ? await io.readStdin() : await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--prompt-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}) — check the path`);
+  }
+  if (Buffer.byteLength(text) > MAX_PROMPT_BYTES) throw new UsageError(`--prompt-file: ${file} is over ${MAX_PROMPT_BYTES / 1024 / 1024} MB — no model takes a prompt that long; shorten it`);
+  if (text.trim() === '') throw new UsageError(`--prompt-file: ${file} is empty — give the text to send`);
+  return text;
+}
+
+async function run(args: RunArguments, all: Deployment[], io: Io): Promise<number> {
+  let deployments = all;
+  if (args.deployments) {
+    const unknown = args.deployments.filter((id) => !all.some((deployment) => deployment.id === id));
+    if (unknown.length) throw new UsageError(`--deployments: no deployment ${unknown.map((id) => `"${id}"`).join(', ')} in ${args.config} — known: ${all.map((d) => d.id).join(', ')}`);
+    deployments = all.filter((deployment) => args.deployments!.includes(deployment.id));
+  }
+  const prompt = await readPrompt(args, io);
+  const request: ChatRequest = {
+    ...(args.system ? { system: args.system } : {}),
+    messages: [{ role: 'user', content: prompt }],
+    params: {
+      ...(args.temperature !== undefined ? { temperature: args.temperature } : {}),
+      ...(args.maxTokens !== undefined ? { maxTokens: args.maxTokens } : {}),
+      ...(args.topP !== undefined ? { topP: args.topP } : {}),
+    },
+  };
+  const credentials = new EnvironmentCredentials(io.env);
+  const runs: DeploymentResult[][] = [];
+  for (let index = 0; index < args.repeat && !io.signal?.aborted; index++) {
+    runs.push(await runFanout(request, deployments, {
+      loadAdapter,
+      credentials,
+      ...(io.signal ? { signal: io.signal } : {}),
+      ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}),
+      ...(args.idleTimeoutMs !== undefined ? { idleTimeoutMs: args.idleTimeoutMs } : {}),
+      ...(args.firstByteTimeoutMs !== undefined ? { firstByteTimeoutMs: args.firstByteTimeoutMs } : {}),
+      ...(args.retries !== undefined ? { retry: { maxRetries: args.retries } } : {}),
+      transport: { http1: args.http1 },
+    }));
+  }
+  const output = args.format === 'json' ? formatJson(runs) : args.format === 'markdown' ? formatMarkdown(runs, prompt) : formatTable(runs);
+  io.stdout(output.endsWith('\n') ? output : `${output}\n`);
+  return runs.every((run) => run.every((result) => result.status === 'ok')) ? 0 : 1;
+}

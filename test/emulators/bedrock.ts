@@ -1,0 +1,211 @@
+/**
+ * Amazon Bedrock ConverseStream: `POST /model/{modelId}/converse-stream`, SigV4 verified by re-signing
+ * the request with the stored secret (a wrong secret fails as the real service does), Bedrock API keys
+ * as Bearer tokens, and the binary `application/vnd.amazon.eventstream` reply — over HTTP/1.1 and
+ * cleartext HTTP/2 on the same port.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EventStreamCodec } from '@smithy/eventstream-codec';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { BehaviourQueue, answerTokens, delayBefore, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
+import { LoopbackServer, drop, head, sendJson, untilClosed, write, type EmulatorRequest, type EmulatorResponse } from './server';
+
+export interface AwsKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface BedrockEmulatorOptions {
+  keys?: AwsKey[];
+  /** Bedrock API keys accepted as `Authorization: Bearer`. */
+  apiKeys?: string[];
+  /** Known model ids (with or without an inference-profile prefix). Undefined accepts any. */
+  models?: string[];
+  contextTokens?: number;
+  rules?: BehaviourRules;
+}
+
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+const FIVE_MINUTES = 5 * 60_000;
+
+export class BedrockEmulator {
+  readonly behaviour: BehaviourQueue;
+  readonly server: LoopbackServer;
+
+  constructor(private readonly options: BedrockEmulatorOptions = {}) {
+    this.behaviour = new BehaviourQueue(options.rules);
+    this.server = new LoopbackServer((request, response, body) => this.handle(request, response, body), { http2: true });
+  }
+
+  async start(port?: number): Promise<this> {
+    await this.server.start(port);
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  private async handle(request: EmulatorRequest, response: EmulatorResponse, body: Buffer): Promise<void> {
+    const requestId = randomUUID();
+    const fail = (status: number, type: string, message: string, extra: Record<string, string> = {}): void =>
+      sendJson(response, status, { message }, { 'x-amzn-requestid': requestId, 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, ...extra });
+
+    const rawPath = request.url ?? '/';
+    const match = /^\/model\/([^/]+)\/converse-stream$/.exec(rawPath.split('?')[0]!);
+    if (request.method !== 'POST' || !match) {
+      fail(404, 'UnknownOperationException', `Unknown operation ${request.method} ${rawPath}`);
+      return;
+    }
+    const denied = await this.authenticate(request, rawPath, body);
+    if (denied) {
+      fail(denied.status, denied.type, denied.message);
+      return;
+    }
+    const modelId = decodeURIComponent(match[1]!);
+    if (this.options.models && !this.options.models.includes(modelId)) {
+      fail(400, 'ValidationException', 'The provided model identifier is invalid.');
+      return;
+    }
+    let input: { messages?: Array<{ content?: Array<{ text?: string }> }>; system?: Array<{ text?: string }> };
+    try {
+      input = JSON.parse(body.toString('utf8'));
+    } catch {
+      fail(400, 'SerializationException', 'Could not parse the request body as JSON.');
+      return;
+    }
+    const behaviour = this.behaviour.take(modelId);
+    if (behaviour.headersDelayMs) await sleep(behaviour.headersDelayMs);
+    if (behaviour.error) {
+      const type = behaviour.error.code ?? ({ 400: 'ValidationException', 403: 'AccessDeniedException', 404: 'ResourceNotFoundException', 408: 'ModelTimeoutException', 429: 'ThrottlingException', 500: 'InternalServerException', 503: 'ServiceUnavailableException' } as Record<number, string>)[behaviour.error.status] ?? 'InternalServerException';
+      const message = behaviour.error.message ?? (type === 'ThrottlingException' ? 'Too many requests, please wait before trying again.' : `${type}`);
+      fail(behaviour.error.status, type, message, behaviour.error.headers);
+      return;
+    }
+    const prompt = [...(input.system ?? []), ...(input.messages ?? []).flatMap((message) => message.content ?? [])].map((block) => block.text ?? '').join('\n');
+    const inputTokens = promptTokens(prompt);
+    if (inputTokens > (this.options.contextTokens ?? 200_000)) {
+      fail(400, 'ValidationException', 'Input is too long for requested model.');
+      return;
+    }
+    await streamAnswer(response, { modelId, requestId, behaviour, inputTokens });
+  }
+
+  /** Null when the request is signed by a known key (or carries a known API key); else the service's refusal. */
+  private async authenticate(request: EmulatorRequest, rawPath: string, body: Buffer): Promise<{ status: number; type: string; message: string } | null> {
+    const header = (name: string): string | undefined => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const authorization = header('authorization') ?? '';
+    const bearer = /^Bearer (.+)$/.exec(authorization)?.[1];
+    if (bearer) {
+      return (this.options.apiKeys ?? []).includes(bearer) ? null : { status: 403, type: 'AccessDeniedException', message: 'Authentication failed: Please make sure your API Key is valid.' };
+    }
+    const parsed = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(authorization);
+    if (!parsed) return { status: 403, type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' };
+    const [, accessKeyId, , region, service, signedHeaderList, signature] = parsed as unknown as string[];
+    const key = (this.options.keys ?? []).find((candidate) => candidate.accessKeyId === accessKeyId);
+    if (!key || (key.sessionToken !== undefined && header('x-amz-security-token') !== key.sessionToken)) {
+      return { status: 403, type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
+    }
+    const amzDate = header('x-amz-date') ?? '';
+    const signingDate = new Date(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+    if (Number.isNaN(signingDate.getTime())) return { status: 403, type: 'IncompleteSignatureException', message: 'Date must be in ISO-8601 basic format (x-amz-date).' };
+    if (Math.abs(Date.now() - signingDate.getTime()) > FIVE_MINUTES) {
+      return { status: 403, type: 'InvalidSignatureException', message: `Signature expired: ${amzDate} is now earlier than ${new Date(Date.now() - FIVE_MINUTES).toISOString().replace(/[-:]|\.\d{3}/g, '')} (5 min.)` };
+    }
+    const signedHeaders = signedHeaderList!.split(';');
+    const headers: Record<string, string> = {};
+    for (const name of signedHeaders) {
+      // over HTTP/2 the client signed `host`, which travels as `:authority`
+      const value = name === 'host' ? (header('host') ?? header(':authority')) : header(name);
+      if (value === undefined) return { status: 403, type: 'InvalidSignatureException', message: `The request signature we calculated does not match the signature you provided: signed header ${name} is missing.` };
+      headers[name] = value;
+    }
+    const [path, query = ''] = rawPath.split('?');
+    const signer = new SignatureV4({
+      credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, ...(key.sessionToken ? { sessionToken: key.sessionToken } : {}) },
+      region: region!,
+      service: service!,
+      sha256: Hash.bind(null, 'sha256'),
+      uriEscapePath: true,
+      applyChecksum: false,
+    });
+    const rebuilt = new HttpRequest({
+      method: request.method ?? 'POST',
+      protocol: 'http:',
+      hostname: headers.host?.split(':')[0] ?? '127.0.0.1',
+      path: path!,
+      query: Object.fromEntries(new URLSearchParams(query)),
+      headers,
+      body,
+    });
+    const resigned = await signer.sign(rebuilt, { signingDate, signableHeaders: new Set(signedHeaders) });
+    const expected = /Signature=([0-9a-f]+)/.exec(String(resigned.headers.authorization ?? resigned.headers.Authorization))?.[1];
+    if (service !== 'bedrock' || expected !== signature) {
+      return { status: 403, type: 'InvalidSignatureException', message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.' };
+    }
+    return null;
+  }
+}
+
+function frame(messageType: 'event' | 'exception', type: string, payload: Record<string, unknown>): Uint8Array {
+  const typeHeader = messageType === 'event' ? ':event-type' : ':exception-type';
+  return codec.encode({
+    headers: {
+      [typeHeader]: { type: 'string', value: type },
+      ':content-type': { type: 'string', value: 'application/json' },
+      ':message-type': { type: 'string', value: messageType },
+    },
+    // real frames carry a random padding field `p`
+    body: fromUtf8(JSON.stringify({ ...payload, ...(messageType === 'event' ? { p: randomBytes(6).toString('base64url') } : {}) })),
+  });
+}
+
+async function streamAnswer(response: EmulatorResponse, plan: { modelId: string; requestId: string; behaviour: Behaviour; inputTokens: number }): Promise<void> {
+  const { behaviour } = plan;
+  const started = performance.now();
+  head(response, 200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': plan.requestId });
+  write(response, frame('event', 'messageStart', { role: 'assistant' }));
+  const tokens = answerTokens(behaviour, plan.modelId);
+  for (let index = 0; index < tokens.length; index++) {
+    if (index === behaviour.dropAfterTokens) return drop(response);
+    if (index === behaviour.stallAfterTokens) return untilClosed(response);
+    if (index === behaviour.streamErrorAfterTokens) {
+      const type = behaviour.streamErrorType ?? 'internalServerException';
+      write(response, frame('exception', type, { message: type === 'throttlingException' ? 'Too many tokens, please wait before trying again.' : 'The system encountered an unexpected error during processing. Try your request again.' }));
+      response.end();
+      return;
+    }
+    if (index === behaviour.malformedAfterTokens) {
+      const broken = Buffer.from(frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'broken' } }));
+      broken[broken.length - 6] = broken[broken.length - 6]! ^ 0xff; // payload no longer matches the message CRC
+      write(response, broken);
+      response.end();
+      return;
+    }
+    const wait = delayBefore(index, behaviour);
+    if (wait > 0) await sleep(wait);
+    if (!write(response, frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: { text: tokens[index] } }))) return;
+  }
+  if (behaviour.stallAfterTokens === tokens.length) return untilClosed(response);
+  if (behaviour.dropAfterTokens === tokens.length) return drop(response);
+  write(response, frame('event', 'contentBlockStop', { contentBlockIndex: 0 }));
+  const stopReason = behaviour.contentFilter ? 'content_filtered' : behaviour.finishLength ? 'max_tokens' : 'end_turn';
+  write(response, frame('event', 'messageStop', { stopReason }));
+  const cached = behaviour.cachedInputTokens ?? 0;
+  write(response, frame('event', 'metadata', {
+    usage: { inputTokens: plan.inputTokens - cached, outputTokens: tokens.length, totalTokens: plan.inputTokens + tokens.length, ...(cached ? { cacheReadInputTokens: cached, cacheWriteInputTokens: 0 } : {}) },
+    metrics: { latencyMs: Math.round(performance.now() - started) },
+  }));
+  response.end();
+}

@@ -1,0 +1,177 @@
+/**
+ * Gemini over SSE, as the Gemini API (`/v1beta/models/M:streamGenerateContent?alt=sse`, `x-goog-api-key`)
+ * and Vertex AI (`/v1beta1/projects/P/locations/L/publishers/google/models/M:...`, Bearer token) send it,
+ * plus the GCE metadata server that Application Default Credentials ask for a token
+ * (point GCE_METADATA_HOST at this server).
+ */
+import { randomUUID } from 'node:crypto';
+import { BehaviourQueue, answerTokens, delayBefore, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
+import { LoopbackServer, drop, head, sendJson, untilClosed, write, type EmulatorResponse, type RecordedRequest } from './server';
+
+export interface GoogleEmulatorOptions {
+  /** Gemini API keys accepted. */
+  apiKeys?: string[];
+  /** Access tokens accepted by the Vertex routes (the metadata server's token is always accepted). */
+  vertexTokens?: string[];
+  /** The token and project the metadata server hands out. */
+  metadataToken?: string;
+  metadataProject?: string;
+  contextTokens?: number;
+  rules?: BehaviourRules;
+}
+
+const STATUS_NAME: Record<number, string> = {
+  400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED',
+};
+
+export class GoogleEmulator {
+  readonly behaviour: BehaviourQueue;
+  readonly server: LoopbackServer;
+  /** How many tokens the metadata server has issued. */
+  tokensIssued = 0;
+
+  constructor(private readonly options: GoogleEmulatorOptions = {}) {
+    this.behaviour = new BehaviourQueue(options.rules);
+    this.server = new LoopbackServer((request, response, body, record) => this.handle(request.url ?? '/', request.headers as Record<string, string | undefined>, response, body, record));
+  }
+
+  async start(port?: number): Promise<this> {
+    await this.server.start(port);
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** host:port, the form GCE_METADATA_HOST takes. */
+  get metadataHost(): string {
+    return `127.0.0.1:${this.server.port}`;
+  }
+
+  private async handle(rawUrl: string, headers: Record<string, string | undefined>, response: EmulatorResponse, raw: Buffer, record: RecordedRequest): Promise<void> {
+    const url = new URL(rawUrl, 'http://127.0.0.1');
+    if (url.pathname.startsWith('/computeMetadata/') || (record.method === 'GET' && url.pathname === '/')) {
+      this.metadata(url.pathname, headers, response);
+      return;
+    }
+    const fail = (status: number, message: string, details: unknown[] = []): void =>
+      sendJson(response, status, { error: { code: status, message, status: STATUS_NAME[status] ?? 'UNKNOWN', ...(details.length ? { details } : {}) } });
+
+    const gemini = /^\/(v1|v1beta|v1alpha)\/models\/([^/:]+):(streamGenerateContent|generateContent)$/.exec(url.pathname);
+    const vertex = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):(streamGenerateContent|generateContent)$/.exec(url.pathname);
+    if (record.method !== 'POST' || (!gemini && !vertex)) {
+      fail(404, `Requested entity was not found (${record.method} ${url.pathname}).`);
+      return;
+    }
+    if (gemini) {
+      const key = headers['x-goog-api-key'] ?? url.searchParams.get('key') ?? undefined;
+      if (!key) {
+        fail(403, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+        return;
+      }
+      if (!(this.options.apiKeys ?? []).includes(key)) {
+        fail(400, 'API key not valid. Please pass a valid API key.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }]);
+        return;
+      }
+    } else {
+      const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+      const accepted = [...(this.options.vertexTokens ?? []), ...(this.options.metadataToken ? [this.options.metadataToken] : [])];
+      if (!token || !accepted.includes(token)) {
+        fail(401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+        return;
+      }
+    }
+    const model = decodeURIComponent((gemini ? gemini[2] : vertex![4])!);
+    let body: { contents?: Array<{ parts?: Array<{ text?: string }> }>; systemInstruction?: { parts?: Array<{ text?: string }> } };
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      fail(400, 'Invalid JSON payload received.');
+      return;
+    }
+    const behaviour = this.behaviour.take(model);
+    if (behaviour.headersDelayMs) await sleep(behaviour.headersDelayMs);
+    if (behaviour.error) {
+      const status = behaviour.error.status;
+      const details = status === 429 && behaviour.error.headers?.['retry-after']
+        ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${behaviour.error.headers['retry-after']}s` }]
+        : [];
+      fail(status, behaviour.error.message ?? (status === 429 ? 'Resource has been exhausted (e.g. check quota).' : status >= 500 ? 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting' : 'Request failed.'), details);
+      return;
+    }
+    const prompt = [...(body.systemInstruction?.parts ?? []), ...(body.contents ?? []).flatMap((content) => content.parts ?? [])].map((part) => part.text ?? '').join('\n');
+    const inputTokens = promptTokens(prompt);
+    const limit = this.options.contextTokens ?? 1_048_576;
+    if (inputTokens > limit) {
+      fail(400, `The input token count (${inputTokens}) exceeds the maximum number of tokens allowed (${limit}).`);
+      return;
+    }
+    await streamAnswer(response, { model, behaviour, inputTokens, vertex: vertex !== null });
+  }
+
+  private metadata(path: string, headers: Record<string, string | undefined>, response: EmulatorResponse): void {
+    const flavour = { 'metadata-flavor': 'Google' };
+    if (headers['metadata-flavor'] !== 'Google') {
+      head(response, 403, { 'content-type': 'text/html', ...flavour });
+      response.end('Missing Metadata-Flavor:Google header.');
+      return;
+    }
+    if (path.endsWith('/service-accounts/default/token')) {
+      this.tokensIssued++;
+      sendJson(response, 200, { access_token: this.options.metadataToken ?? 'ya29.emulator-metadata-token', expires_in: 3599, token_type: 'Bearer' }, flavour);
+      return;
+    }
+    if (path.endsWith('/project/project-id')) {
+      head(response, 200, { 'content-type': 'application/text', ...flavour });
+      response.end(this.options.metadataProject ?? 'fanout-emulated');
+      return;
+    }
+    head(response, 200, { 'content-type': 'application/text', ...flavour });
+    response.end('');
+  }
+}
+
+async function streamAnswer(response: EmulatorResponse, plan: { model: string; behaviour: Behaviour; inputTokens: number; vertex: boolean }): Promise<void> {
+  const { behaviour } = plan;
+  const responseId = randomUUID().replace(/-/g, '').slice(0, 22);
+  head(response, 200, { 'content-type': 'text/event-stream', 'x-goog-request-id': responseId });
+  const tokens = answerTokens(behaviour, plan.model);
+  const cached = behaviour.cachedInputTokens ?? 0;
+  const event = (candidate: Record<string, unknown>, usage: Record<string, unknown>): string =>
+    `data: ${JSON.stringify({ candidates: [{ ...candidate, index: 0 }], usageMetadata: usage, modelVersion: plan.model, ...(plan.vertex ? { createTime: new Date().toISOString() } : {}), responseId })}\r\n\r\n`;
+  const running = { promptTokenCount: plan.inputTokens, totalTokenCount: plan.inputTokens };
+  for (let index = 0; index < tokens.length; index++) {
+    if (index === behaviour.dropAfterTokens) return drop(response);
+    if (index === behaviour.stallAfterTokens) return untilClosed(response);
+    if (index === behaviour.streamErrorAfterTokens) {
+      write(response, `data: ${JSON.stringify({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } })}\r\n\r\n`);
+      response.end();
+      return;
+    }
+    if (index === behaviour.malformedAfterTokens) {
+      write(response, 'data: {"candidates": [{"content": {"parts": [{"te\r\n\r\n');
+      response.end();
+      return;
+    }
+    const wait = delayBefore(index, behaviour);
+    if (wait > 0) await sleep(wait);
+    if (!write(response, event({ content: { role: 'model', parts: [{ text: tokens[index] }] } }, running))) return;
+  }
+  if (behaviour.stallAfterTokens === tokens.length) return untilClosed(response);
+  if (behaviour.dropAfterTokens === tokens.length) return drop(response);
+  const finishReason = behaviour.contentFilter ? 'SAFETY' : behaviour.finishLength ? 'MAX_TOKENS' : 'STOP';
+  write(response, event({ content: { role: 'model', parts: [{ text: '' }] }, finishReason }, {
+    promptTokenCount: plan.inputTokens,
+    candidatesTokenCount: tokens.length,
+    totalTokenCount: plan.inputTokens + tokens.length,
+    ...(cached ? { cachedContentTokenCount: cached } : {}),
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: plan.inputTokens }],
+  }));
+  response.end();
+}

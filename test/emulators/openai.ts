@@ -1,0 +1,218 @@
+/**
+ * OpenAI chat completions over SSE, as api.openai.com and every OpenAI-compatible server send it, and
+ * Azure OpenAI's flavour: deployment URLs with api-version, `api-key` or Entra `Bearer` auth, a first chunk
+ * of prompt_filter_results with `choices: []`, and Azure's error bodies.
+ */
+import { randomUUID } from 'node:crypto';
+import { BehaviourQueue, answerTokens, delayBefore, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
+import { LoopbackServer, drop, head, sendJson, untilClosed, write, type EmulatorResponse, type RecordedRequest } from './server';
+
+export interface OpenAIEmulatorOptions {
+  /** Keys accepted as `Authorization: Bearer`. Undefined accepts any (as local servers do), [] accepts none. */
+  apiKeys?: string[];
+  /** Azure: keys accepted in `api-key`, and Entra tokens accepted as `Bearer`. */
+  azureKeys?: string[];
+  azureTokens?: string[];
+  /** Azure deployment name → the model it runs. Unknown deployments get 404 DeploymentNotFound. */
+  azureDeployments?: Record<string, string>;
+  /** Prompts over this many tokens get context_length_exceeded. */
+  contextTokens?: number;
+  rules?: BehaviourRules;
+}
+
+type Flavour = 'openai' | 'azure';
+
+interface ChatBody {
+  model?: string;
+  messages?: Array<{ role: string; content: string }>;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+}
+
+export class OpenAIEmulator {
+  readonly behaviour: BehaviourQueue;
+  readonly server: LoopbackServer;
+
+  constructor(private readonly options: OpenAIEmulatorOptions = {}) {
+    this.behaviour = new BehaviourQueue(options.rules);
+    this.server = new LoopbackServer((request, response, body, record) => this.handle(request.url ?? '/', request.headers as Record<string, string | undefined>, response, body, record));
+  }
+
+  async start(port?: number): Promise<this> {
+    await this.server.start(port);
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  private async handle(rawUrl: string, headers: Record<string, string | undefined>, response: EmulatorResponse, raw: Buffer, record: RecordedRequest): Promise<void> {
+    const url = new URL(rawUrl, 'http://127.0.0.1');
+    const azureDeployment = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(url.pathname);
+    const azureV1 = url.pathname === '/openai/v1/chat/completions';
+    const flavour: Flavour = azureDeployment || azureV1 ? 'azure' : 'openai';
+    const requestId = randomUUID();
+    const ids: Record<string, string> = flavour === 'azure' ? { 'apim-request-id': requestId, 'x-request-id': requestId } : { 'x-request-id': `req_${requestId.replace(/-/g, '')}` };
+
+    if (record.method === 'GET' && /\/models$/.test(url.pathname)) {
+      sendJson(response, 200, { object: 'list', data: Object.keys(this.options.rules?.byModel ?? {}).map((id) => ({ id, object: 'model', owned_by: 'emulator' })) }, ids);
+      return;
+    }
+    if (record.method !== 'POST' || !(url.pathname.endsWith('/chat/completions'))) {
+      sendJson(response, 404, { error: { message: `Invalid URL (${record.method} ${url.pathname})`, type: 'invalid_request_error', param: null, code: null } }, ids);
+      return;
+    }
+
+    // Authentication, as each service checks it
+    if (flavour === 'azure') {
+      if (azureDeployment && !url.searchParams.get('api-version')) {
+        sendJson(response, 400, { error: { code: 'MissingApiVersionParameter', message: 'The api-version query parameter (?api-version=) is required for all requests.' } }, ids);
+        return;
+      }
+      const key = headers['api-key'];
+      const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+      const keyOk = key !== undefined && (this.options.azureKeys ?? []).includes(key);
+      const tokenOk = bearer !== undefined && (this.options.azureTokens ?? []).includes(bearer);
+      if (!keyOk && !tokenOk) {
+        sendJson(response, 401, { error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.' } }, ids);
+        return;
+      }
+    } else if (this.options.apiKeys !== undefined) {
+      const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+      if (!bearer || !this.options.apiKeys.includes(bearer)) {
+        const shown = bearer ? `${bearer.slice(0, 3)}*****${bearer.slice(-4)}` : '';
+        sendJson(response, 401, { error: { message: bearer ? `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.` : "You didn't provide an API key.", type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }, ids);
+        return;
+      }
+    }
+
+    let body: ChatBody;
+    try {
+      body = JSON.parse(raw.toString('utf8')) as ChatBody;
+    } catch {
+      sendJson(response, 400, { error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', param: null, code: null } }, ids);
+      return;
+    }
+    let model = body.model ?? '';
+    if (azureDeployment) {
+      const name = decodeURIComponent(azureDeployment[1]!);
+      const deployed = this.options.azureDeployments?.[name];
+      if (!deployed) {
+        sendJson(response, 404, { error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.' } }, ids);
+        return;
+      }
+      model = deployed;
+    }
+
+    const behaviour = this.behaviour.take(model);
+    if (behaviour.headersDelayMs) await sleep(behaviour.headersDelayMs);
+    if (behaviour.error) {
+      sendError(response, flavour, behaviour.error, ids);
+      return;
+    }
+    const prompt = (body.messages ?? []).map((message) => message.content).join('\n');
+    const inputTokens = promptTokens(prompt);
+    const limit = this.options.contextTokens ?? 128_000;
+    if (inputTokens > limit) {
+      sendJson(response, 400, { error: { message: `This model's maximum context length is ${limit} tokens. However, your messages resulted in ${inputTokens} tokens. Please reduce the length of the messages.`, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }, ids);
+      return;
+    }
+    if (!body.stream) {
+      const text = answerTokens(behaviour, model).join('');
+      sendJson(response, 200, { id: `chatcmpl-${requestId}`, object: 'chat.completion', created: now(), model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: usageOf(inputTokens, answerTokens(behaviour, model).length, behaviour) }, ids);
+      return;
+    }
+    await streamAnswer(response, { flavour, model, requestId, ids, behaviour, inputTokens, includeUsage: body.stream_options?.include_usage === true });
+  }
+}
+
+function now(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function usageOf(inputTokens: number, outputTokens: number, behaviour: Behaviour): Record<string, unknown> {
+  return {
+    prompt_tokens: inputTokens,
+    completion_tokens: outputTokens,
+    total_tokens: inputTokens + outputTokens,
+    prompt_tokens_details: { cached_tokens: behaviour.cachedInputTokens ?? 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+}
+
+function sendError(response: EmulatorResponse, flavour: Flavour, error: NonNullable<Behaviour['error']>, ids: Record<string, string>): void {
+  const defaults: Record<number, { code: string; message: string; type: string }> = {
+    400: { code: 'invalid_request_error', message: 'Invalid request.', type: 'invalid_request_error' },
+    401: { code: 'invalid_api_key', message: 'Incorrect API key provided.', type: 'invalid_request_error' },
+    403: { code: 'unsupported_country_region_territory', message: 'Country, region, or territory not supported', type: 'request_forbidden' },
+    404: { code: 'model_not_found', message: 'The model does not exist or you do not have access to it.', type: 'invalid_request_error' },
+    429: { code: 'rate_limit_exceeded', message: 'Rate limit reached for requests. Please try again in 1s.', type: 'requests' },
+    500: { code: 'server_error', message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error' },
+    503: { code: 'server_error', message: 'The engine is currently overloaded, please try again later.', type: 'server_error' },
+  };
+  const base = defaults[error.status] ?? { code: 'error', message: 'Error.', type: 'error' };
+  const code = error.code ?? base.code;
+  const message = error.message ?? base.message;
+  const body = flavour === 'azure'
+    ? { error: { code, message, ...(code === 'content_filter' ? { param: 'prompt', status: 400, innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: { hate: { filtered: true, severity: 'high' } } } } : {}) } }
+    : { error: { message, type: base.type, param: null, code } };
+  sendJson(response, error.status, body, { ...ids, ...error.headers });
+}
+
+interface StreamPlan {
+  flavour: Flavour;
+  model: string;
+  requestId: string;
+  ids: Record<string, string>;
+  behaviour: Behaviour;
+  inputTokens: number;
+  includeUsage: boolean;
+}
+
+async function streamAnswer(response: EmulatorResponse, plan: StreamPlan): Promise<void> {
+  const { flavour, model, behaviour } = plan;
+  head(response, 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...plan.ids });
+  const id = `chatcmpl-${plan.requestId.replace(/-/g, '').slice(0, 24)}`;
+  const created = now();
+  const filterResults = { hate: { filtered: false, severity: 'safe' }, self_harm: { filtered: false, severity: 'safe' }, sexual: { filtered: false, severity: 'safe' }, violence: { filtered: false, severity: 'safe' } };
+  const chunk = (choices: unknown[], usage: unknown = null): string =>
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_emulator', choices, ...(plan.includeUsage ? { usage } : {}) })}\n\n`;
+  const delta = (content: Record<string, unknown>, finish: string | null = null): unknown => ({
+    index: 0, delta: content, logprobs: null, finish_reason: finish, ...(flavour === 'azure' ? { content_filter_results: content.content ? filterResults : {} } : {}),
+  });
+
+  if (flavour === 'azure') {
+    write(response, `data: ${JSON.stringify({ choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: filterResults }] })}\n\n`);
+  }
+  write(response, chunk([delta({ role: 'assistant', content: '', refusal: null })]));
+  const tokens = answerTokens(behaviour, model);
+  for (let index = 0; index < tokens.length; index++) {
+    if (index === behaviour.dropAfterTokens) return drop(response);
+    if (index === behaviour.stallAfterTokens) return untilClosed(response);
+    if (index === behaviour.streamErrorAfterTokens) {
+      write(response, `data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } })}\n\n`);
+      response.end();
+      return;
+    }
+    if (index === behaviour.malformedAfterTokens) {
+      write(response, 'data: {"id":"chatcmpl-broken","choices":[{"delta":{"content":\n\n');
+      response.end();
+      return;
+    }
+    const wait = delayBefore(index, behaviour);
+    if (wait > 0) await sleep(wait);
+    if (!write(response, chunk([delta({ content: tokens[index] })]))) return;
+  }
+  if (behaviour.stallAfterTokens === tokens.length) return untilClosed(response);
+  if (behaviour.dropAfterTokens === tokens.length) return drop(response);
+  const finish = behaviour.contentFilter ? 'content_filter' : behaviour.finishLength ? 'length' : 'stop';
+  write(response, chunk([delta({}, finish)]));
+  if (plan.includeUsage) write(response, chunk([], usageOf(plan.inputTokens, tokens.length, behaviour)));
+  write(response, 'data: [DONE]\n\n');
+  response.end();
+}

@@ -30,11 +30,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stdout(`${typeof FANOUT_VERSION === 'string' ? FANOUT_VERSION : 'dev'}\n`);
       return 0;
     }
+    if (args.command === 'validate') return await validate(args.config, io);
     const deployments = await loadDeployments(args.config);
-    if (args.command === 'validate') {
-      io.stdout(`${args.config}: ${deployments.length} deployment${deployments.length === 1 ? '' : 's'}, all valid (${deployments.map((d) => d.id).join(', ')})\n`);
-      return 0;
-    }
     return await run(args, deployments, io);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -46,18 +43,32 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-async function loadDeployments(file: string): Promise<Deployment[]> {
-  let text: string;
+/** Every problem in the file, one line each. */
+async function validate(file: string, io: Io): Promise<number> {
+  const parsed = parseConfigText(await readConfig(file), file);
+  if (!parsed.ok) {
+    io.stderr(parsed.issues.map((issue) => `fanout: ${formatIssue(issue)}\n`).join(''));
+    return 2;
+  }
+  io.stdout(`${file}: ${parsed.deployments.length} deployment${parsed.deployments.length === 1 ? '' : 's'}, all valid (${parsed.deployments.map((d) => d.id).join(', ')})\n`);
+  return 0;
+}
+
+async function readConfig(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`--config: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code ?? 'unreadable'}) — check the path`);
   }
+}
+
+async function loadDeployments(file: string): Promise<Deployment[]> {
+  const text = await readConfig(file);
   const parsed = parseConfigText(text, file);
   if (!parsed.ok) {
     const [first, ...rest] = parsed.issues;
-    throw new UsageError(`${formatIssue(first!)}${rest.length ? ` (and ${rest.length} more: ${rest.map((issue) => issue.path).join(', ')})` : ''}`);
+    throw new UsageError(`${formatIssue(first!)}${rest.length ? ` (${rest.length} more: ${rest.map((issue) => issue.path.replace(`${file}: `, '')).join(', ')}; run fanout validate --config ${file})` : ''}`);
   }
   if (parsed.deployments.length === 0) throw new UsageError(`${file}: "deployments" is empty — add at least one deployment`);
   return parsed.deployments;

@@ -37,23 +37,28 @@ function quoted(failure: ServiceFailure): string {
 export function classify(failure: ServiceFailure): ProviderErrorKind {
   const code = (failure.code ?? '').toLowerCase();
   const message = (failure.serverMessage ?? '').toLowerCase();
-  if (/context_length|too many tokens|maximum context|input is too long|prompt is too long|exceeds the maximum/.test(code + ' ' + message)) return 'context_length';
+  // the service's own code decides first: "Too many tokens, please wait" is Bedrock throttling, not a long prompt
+  if (/throttl|rate_limit|too_many_requests|resource_exhausted/.test(code)) return 'rate_limit';
+  if (failure.status === 429 && failure.retryAfterMs !== undefined) return 'rate_limit';
+  if (/context_length|request_too_large/.test(code)) return 'context_length';
   if (/content_filter|content_policy|responsibleai|guardrail|safety|blocked/.test(code)) return 'content_filter';
-  if (/insufficient_quota|quota|billing|servicequotaexceeded/.test(code) && failure.status !== 503) return 'quota';
-  if (/api.key.not.valid|api_key_invalid|invalid_api_key|unrecognizedclient|invalidsignature|signaturedoesnotmatch|expiredtoken|unauthenticated/.test(code + ' ' + message.replace(/ /g, '_'))) return 'auth';
+  if (/insufficient_quota|quota|billing/.test(code) && failure.status !== 503) return 'quota';
+  if (/api_key_invalid|invalid_api_key|unrecognizedclient|invalidsignature|signaturedoesnotmatch|expiredtoken|unauthenticated|incompletesignature|missingauthenticationtoken/.test(code)) return 'auth';
+  if (/api key not valid/.test(message)) return 'auth';
+  const badRequest = failure.status === 400 || failure.status === 413 || failure.status === null;
+  if (badRequest && /maximum context|context length|input is too long|prompt is too long|exceeds the maximum number of tokens|too many input tokens/.test(message)) return 'context_length';
   switch (failure.status) {
     case 401: return 'auth';
     case 403: return 'permission';
     case 404: return 'not_found';
     case 408: case 504: return 'timeout';
     case 413: return 'context_length';
-    case 429: return /throttl|rate|too many requests|resource_exhausted/.test(code + ' ' + message) || !/quota/.test(message) ? 'rate_limit' : 'quota';
+    case 429: return /quota|billing/.test(message) && !/rate|throttl|too many requests/.test(message) ? 'quota' : 'rate_limit';
     case null: break;
     default:
       if (failure.status >= 500) return 'server';
       if (failure.status >= 400) return 'bad_request';
   }
-  if (/throttl|rate_limit|too_many/.test(code)) return 'rate_limit';
   if (/server|internal|unavailable|overloaded|modelstreamerror/.test(code)) return 'server';
   if (/validation|invalid/.test(code)) return 'bad_request';
   return 'unknown';

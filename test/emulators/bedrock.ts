@@ -178,6 +178,8 @@ async function streamAnswer(response: EmulatorResponse, plan: { modelId: string;
   write(response, frame('event', 'messageStart', { role: 'assistant' }));
   const tokens = answerTokens(behaviour, plan.modelId);
   for (let index = 0; index < tokens.length; index++) {
+    const wait = delayBefore(index, behaviour);
+    if (wait > 0) await sleep(wait);
     if (index === behaviour.dropAfterTokens) return drop(response);
     if (index === behaviour.stallAfterTokens) return untilClosed(response);
     if (index === behaviour.streamErrorAfterTokens) {
@@ -193,8 +195,6 @@ async function streamAnswer(response: EmulatorResponse, plan: { modelId: string;
       response.end();
       return;
     }
-    const wait = delayBefore(index, behaviour);
-    if (wait > 0) await sleep(wait);
     if (!write(response, frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: { text: tokens[index] } }))) return;
   }
   if (behaviour.stallAfterTokens === tokens.length) return untilClosed(response);

@@ -147,6 +147,8 @@ async function streamAnswer(response: EmulatorResponse, plan: { model: string; b
     `data: ${JSON.stringify({ candidates: [{ ...candidate, index: 0 }], usageMetadata: usage, modelVersion: plan.model, ...(plan.vertex ? { createTime: new Date().toISOString() } : {}), responseId })}\r\n\r\n`;
   const running = { promptTokenCount: plan.inputTokens, totalTokenCount: plan.inputTokens };
   for (let index = 0; index < tokens.length; index++) {
+    const wait = delayBefore(index, behaviour);
+    if (wait > 0) await sleep(wait);
     if (index === behaviour.dropAfterTokens) return drop(response);
     if (index === behaviour.stallAfterTokens) return untilClosed(response);
     if (index === behaviour.streamErrorAfterTokens) {
@@ -159,8 +161,6 @@ async function streamAnswer(response: EmulatorResponse, plan: { model: string; b
       response.end();
       return;
     }
-    const wait = delayBefore(index, behaviour);
-    if (wait > 0) await sleep(wait);
     if (!write(response, event({ content: { role: 'model', parts: [{ text: tokens[index] }] } }, running))) return;
   }
   if (behaviour.stallAfterTokens === tokens.length) return untilClosed(response);

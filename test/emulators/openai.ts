@@ -192,6 +192,8 @@ async function streamAnswer(response: EmulatorResponse, plan: StreamPlan): Promi
   write(response, chunk([delta({ role: 'assistant', content: '', refusal: null })]));
   const tokens = answerTokens(behaviour, model);
   for (let index = 0; index < tokens.length; index++) {
+    const wait = delayBefore(index, behaviour);
+    if (wait > 0) await sleep(wait);
     if (index === behaviour.dropAfterTokens) return drop(response);
     if (index === behaviour.stallAfterTokens) return untilClosed(response);
     if (index === behaviour.streamErrorAfterTokens) {
@@ -204,8 +206,6 @@ async function streamAnswer(response: EmulatorResponse, plan: StreamPlan): Promi
       response.end();
       return;
     }
-    const wait = delayBefore(index, behaviour);
-    if (wait > 0) await sleep(wait);
     if (!write(response, chunk([delta({ content: tokens[index] })]))) return;
   }
   if (behaviour.stallAfterTokens === tokens.length) return untilClosed(response);

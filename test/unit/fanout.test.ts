@@ -1,0 +1,190 @@
+/** The fan-out engine against the emulators through the real adapters: concurrency, isolation, cancel, timeouts, retries, metrics. */
+import * as assert from 'node:assert/strict';
+import type { Deployment } from '../../src/core/deployment';
+import { runFanout, type FanoutEvent, type FanoutOptions } from '../../src/core/fanout';
+import { providerError } from '../../src/core/stream';
+import { loadAdapter } from '../../src/providers/registry';
+import { sleep } from '../emulators/behaviour';
+import { PROMPT, deploymentsFor, startEmulators, testCredentials, type Emulators } from '../support/fixtures';
+
+describe('fan-out engine', () => {
+  let emulators: Emulators;
+  before(async () => {
+    emulators = await startEmulators();
+  });
+  after(() => emulators.stop());
+  beforeEach(() => emulators.reset());
+
+  const options = (extra: Partial<FanoutOptions> = {}): FanoutOptions => ({ loadAdapter, credentials: testCredentials(), ...extra });
+  const four = (): Deployment[] => {
+    const all = deploymentsFor(emulators);
+    return [all.openai, all.azure, all.bedrock, all.gemini];
+  };
+  const allRequests = () => [emulators.openai, emulators.bedrock, emulators.google].flatMap((emulator) => emulator.server.requests);
+
+  it('starts every deployment at once: wall time is the slowest, not the sum', async () => {
+    // warm up: load each adapter's SDK once, so module loading is not part of the measurement
+    await runFanout(PROMPT, four(), options());
+    emulators.reset();
+    const slow = { firstTokenDelayMs: 300, tokens: 6, tokensPerSecond: 50 }; // ≈ 400 ms each
+    for (const emulator of [emulators.openai, emulators.bedrock, emulators.google]) emulator.behaviour.reset({ default: slow });
+    const started = performance.now();
+    const results = await runFanout(PROMPT, four(), options());
+    const wall = performance.now() - started;
+    assert.deepEqual(results.map((result) => result.status), ['ok', 'ok', 'ok', 'ok'], JSON.stringify(results.map((r) => r.error)));
+    const slowest = Math.max(...results.map((result) => result.metrics.totalMs!));
+    assert.ok(wall < slowest + 150, `wall ${wall.toFixed(0)} ms vs slowest ${slowest.toFixed(0)} ms`);
+    assert.ok(wall < 800, `sequential would take ~1600 ms; took ${wall.toFixed(0)} ms`);
+    const starts = allRequests().map((request) => request.startedAt);
+    // request start times come from three servers' clocks; each server's own requests start together
+    for (const emulator of [emulators.openai, emulators.bedrock, emulators.google]) {
+      const times = emulator.server.requests.map((request) => request.startedAt);
+      assert.ok(Math.max(...times) - Math.min(...times) < 100, `starts spread ${JSON.stringify(times)}`);
+    }
+    assert.equal(starts.length, 4);
+  });
+
+  it('one failing and one stalling deployment neither delay nor break the others', async () => {
+    const all = deploymentsFor(emulators);
+    emulators.openai.behaviour.reset({ byModel: { 'gpt-4o-mini': { error: { status: 500 } }, 'gpt-4o': { tokens: 4 } } });
+    emulators.bedrock.behaviour.next({ tokens: 6, stallAfterTokens: 2, tokensPerSecond: 100 });
+    const results = await runFanout(PROMPT, [all.openai, all.azure, all.bedrock, all.gemini], options({ idleTimeoutMs: 500, retry: { maxRetries: 0 } }));
+    const byId = Object.fromEntries(results.map((result) => [result.deployment, result]));
+    assert.equal(byId['openai-mini']?.status, 'error');
+    assert.equal(byId['openai-mini']?.error?.kind, 'server');
+    assert.equal(byId['bedrock-haiku']?.status, 'timeout');
+    assert.match(byId['bedrock-haiku']?.error?.message ?? '', /stalled: no data for 0.5 s/);
+    assert.equal(byId['bedrock-haiku']?.text, '[us.anthropic.claude-3-5-haiku-20241022-v1:0] Fanout');
+    for (const id of ['azure-gpt4o', 'gemini-flash']) {
+      assert.equal(byId[id]?.status, 'ok', id);
+      assert.ok(byId[id]!.metrics.totalMs! < 300, `${id} took ${byId[id]!.metrics.totalMs} ms beside a stalled stream`);
+    }
+  });
+
+  it('cancel closes every connection within 1 s, seen from the servers', async () => {
+    const all = deploymentsFor(emulators);
+    for (const emulator of [emulators.openai, emulators.bedrock, emulators.google]) emulator.behaviour.reset({ default: { tokens: 100, stallAfterTokens: 2 } });
+    const controller = new AbortController();
+    const running = runFanout(PROMPT, [all.openai, all.azure, all.bedrock, { ...all.bedrock, id: 'bedrock-h1' }, all.gemini, all.vertex], options({ signal: controller.signal }));
+    // wait until every server is streaming
+    for (let i = 0; i < 100 && allRequests().length < 6; i++) await sleep(20);
+    await sleep(100);
+    assert.equal(allRequests().length, 6);
+    const abortedAt = new Map([emulators.openai, emulators.bedrock, emulators.google].map((emulator) => [emulator, emulator.server.now()]));
+    controller.abort();
+    const results = await running;
+    assert.deepEqual(results.map((result) => result.status), Array(6).fill('cancelled'));
+    await sleep(1000);
+    for (const emulator of [emulators.openai, emulators.bedrock, emulators.google]) {
+      for (const request of emulator.server.requests) {
+        assert.ok(request.closedAt !== undefined, `${request.path} still open 1 s after cancel`);
+        assert.ok(request.closedAt! - abortedAt.get(emulator)! < 1000, `${request.path} closed ${request.closedAt! - abortedAt.get(emulator)!} ms after cancel`);
+      }
+      assert.equal(emulator.server.inFlight, 0);
+    }
+    assert.equal(emulators.openai.server.openSockets + emulators.google.server.openSockets, 0, 'HTTP/1.1 sockets left open');
+  });
+
+  it('a response that never starts ends at the first-byte timeout', async () => {
+    emulators.openai.behaviour.next({ headersDelayMs: 3000 });
+    const started = performance.now();
+    const [result] = await runFanout(PROMPT, [deploymentsFor(emulators).openai], options({ firstByteTimeoutMs: 200, retry: { maxRetries: 0 } }));
+    assert.equal(result?.status, 'timeout');
+    assert.match(result?.error?.message ?? '', /No response within 0.2 s/);
+    assert.ok(performance.now() - started < 1000);
+  });
+
+  it('the overall timeout ends a slow stream with the text so far', async () => {
+    emulators.google.behaviour.next({ tokens: 50, tokensPerSecond: 10 });
+    const [result] = await runFanout(PROMPT, [deploymentsFor(emulators).gemini], options({ timeoutMs: 400 }));
+    assert.equal(result?.status, 'timeout');
+    assert.ok(result!.text.length > 0 && result!.text.length < 100, result?.text);
+    assert.equal(emulators.google.server.requests.length, 1, 'no retry after text');
+  });
+
+  it('retries a 429 before the first token, honouring retry-after, and reports it', async () => {
+    emulators.openai.behaviour.next({ error: { status: 429, headers: { 'retry-after-ms': '150' } } }, { tokens: 3 });
+    const events: FanoutEvent[] = [];
+    const [result] = await runFanout(PROMPT, [deploymentsFor(emulators).openai], options({ onEvent: (event) => events.push(event) }));
+    assert.equal(result?.status, 'ok');
+    assert.equal(result?.retries, 1);
+    const retry = events.find((event) => event.type === 'retry');
+    assert.equal(retry?.type === 'retry' && retry.delayMs, 150);
+    assert.equal(retry?.type === 'retry' && retry.error.kind, 'rate_limit');
+    const [first, second] = emulators.openai.server.requests;
+    assert.ok(second!.startedAt - first!.startedAt >= 145, `waited ${second!.startedAt - first!.startedAt} ms`);
+    // ttft counts from the first attempt: the wait is part of what that cloud cost
+    assert.ok(result!.metrics.ttftMs! >= 145);
+  });
+
+  it('retries are bounded', async () => {
+    emulators.bedrock.behaviour.next({ error: { status: 503 } }, { error: { status: 503 } }, { error: { status: 503 } }, { tokens: 2 });
+    const [result] = await runFanout(PROMPT, [deploymentsFor(emulators).bedrock], options({ retry: { maxRetries: 2, baseDelayMs: 10 } }));
+    assert.equal(result?.status, 'error');
+    assert.equal(result?.retries, 2);
+    assert.equal(emulators.bedrock.server.requests.length, 3);
+  });
+
+  it('a retry-after longer than the retry bound is reported, not waited for', async () => {
+    emulators.openai.behaviour.next({ error: { status: 429, headers: { 'retry-after': '60' } } });
+    const [result] = await runFanout(PROMPT, [deploymentsFor(emulators).openai], options());
+    assert.equal(result?.status, 'error');
+    assert.equal(result?.retries, 0);
+    assert.match(result?.error?.message ?? '', /asked to wait 60 s/);
+  });
+
+  it('never retries once text has arrived: a drop after text is an error with the partial text', async () => {
+    emulators.openai.behaviour.next({ tokens: 8, dropAfterTokens: 3, tokensPerSecond: 200 });
+    const [result] = await runFanout(PROMPT, [deploymentsFor(emulators).openai], options());
+    assert.equal(result?.status, 'error');
+    assert.equal(result?.error?.kind, 'network');
+    assert.equal(result?.text, '[gpt-4o-mini] Fanout streams');
+    assert.equal(result?.retries, 0);
+    assert.equal(emulators.openai.server.requests.length, 1);
+  });
+
+  it('measures ttft, total, tokens/s and cost as DESIGN.md defines them', async () => {
+    await runFanout(PROMPT, [deploymentsFor(emulators).openai], options()); // warm up the SDK import
+    emulators.reset();
+    emulators.openai.behaviour.next({ firstTokenDelayMs: 200, tokens: 11, tokensPerSecond: 50 });
+    const [result] = await runFanout(PROMPT, [deploymentsFor(emulators).openai], options());
+    const { ttftMs, totalMs, tokensPerSecond, inputTokens, outputTokens, costUsd } = result!.metrics;
+    assert.ok(ttftMs! >= 200 && ttftMs! < 260, `ttft ${ttftMs}`);
+    assert.ok(totalMs! >= 400 && totalMs! < 500, `total ${totalMs}`); // 200 + 10 × 20 ms
+    assert.equal(tokensPerSecond, Math.round((11 / ((totalMs! - ttftMs!) / 1000)) * 10) / 10);
+    assert.equal(inputTokens, 9);
+    assert.equal(outputTokens, 11);
+    assert.equal(costUsd, (9 * 0.15 + 11 * 0.6) / 1_000_000);
+    assert.equal(result?.finishReason, 'stop');
+    assert.match(result?.requestId ?? '', /^req_/);
+  });
+
+  it('times credential look-up apart, never inside ttft', async () => {
+    const slowCredentials = testCredentials();
+    const resolver = { resolve: async (...args: Parameters<typeof slowCredentials.resolve>) => (await sleep(300), slowCredentials.resolve(...args)) };
+    const [result] = await runFanout(PROMPT, [deploymentsFor(emulators).gemini], { loadAdapter, credentials: resolver });
+    assert.ok(result!.credentialMs >= 295, `credential ${result!.credentialMs}`);
+    assert.ok(result!.metrics.ttftMs! < 150, `ttft ${result!.metrics.ttftMs}`);
+  });
+
+  it('a credential that cannot be found fails that deployment only, with its reason', async () => {
+    const all = deploymentsFor(emulators);
+    const resolver = {
+      resolve: async (deployment: Deployment) => deployment.id === 'openai-mini'
+        ? { ok: false as const, error: providerError('auth', 'No API key for deployment "openai-mini": set OPENAI_API_KEY.', { retryable: false }) }
+        : testCredentials().resolve(deployment, new AbortController().signal),
+    };
+    const results = await runFanout(PROMPT, [all.openai, all.gemini], { loadAdapter, credentials: resolver });
+    assert.equal(results[0]?.status, 'error');
+    assert.match(results[0]?.error?.message ?? '', /OPENAI_API_KEY/);
+    assert.equal(results[1]?.status, 'ok');
+    assert.equal(emulators.openai.server.requests.length, 0);
+  });
+
+  it('an adapter that throws instead of yielding an error part is contained', async () => {
+    const broken = { stream: async function* () { yield* []; throw new Error('boom'); } };
+    const [result] = await runFanout(PROMPT, [deploymentsFor(emulators).openai], { loadAdapter: async () => broken, credentials: testCredentials(), retry: { maxRetries: 0 } });
+    assert.equal(result?.status, 'error');
+    assert.match(result?.error?.message ?? '', /boom/);
+  });
+});

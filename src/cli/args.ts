@@ -92,8 +92,12 @@ export function parseCliArguments(argv: string[]): CliArguments {
       },
     });
   } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option '(.+?)'.*$/s, 'unknown option $1');
-    throw new UsageError(`${message} — see fanout --help`);
+    const message = (error as Error).message;
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+    if (ambiguous) throw new UsageError(`${ambiguous[1]}: a value starting with "-" must be written ${ambiguous[1]}=VALUE`);
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    if (unknown) throw new UsageError(`unknown option ${unknown[1]} — see fanout --help`);
+    throw new UsageError(`${message.split('\n')[0]!.replace(/\.$/, '')} — see fanout --help`);
   }
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };

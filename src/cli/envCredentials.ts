@@ -58,8 +58,15 @@ export class EnvironmentCredentials implements CredentialResolver {
       case 'bedrock': {
         const apiKey = fromVariable('AWS_BEARER_TOKEN_BEDROCK');
         if (apiKey) return { ok: true, credential: { type: 'bearer', token: apiKey, source: 'environment variable AWS_BEARER_TOKEN_BEDROCK' } };
+        const accessKeyId = fromVariable('AWS_ACCESS_KEY_ID');
+        const secretAccessKey = fromVariable('AWS_SECRET_ACCESS_KEY');
+        if (!deployment.profile && accessKeyId && secretAccessKey) {
+          const sessionToken = fromVariable('AWS_SESSION_TOKEN');
+          return { ok: true, credential: { type: 'aws', accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}), source: 'environment variables AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY' } };
+        }
+        const profile = deployment.profile ?? fromVariable('AWS_PROFILE');
         const { resolveAwsCredentials } = await import('../providers/awsCredentials');
-        return resolveAwsCredentials(deployment);
+        return resolveAwsCredentials(profile ? { ...deployment, profile } : deployment);
       }
       case 'vertex': {
         const { resolveGoogleAdc } = await import('../providers/googleAdc');

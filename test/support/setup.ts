@@ -8,6 +8,8 @@ import { join } from 'node:path';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.NO_PROXY = '127.0.0.1,localhost';
+// google-auth-library: never probe metadata.google.internal or 169.254.169.254 (a test that wants ADC points GCE_METADATA_HOST at its emulator)
+process.env.METADATA_SERVER_DETECTION = 'none';
 for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
   'AWS_BEARER_TOKEN_BEDROCK', 'OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_APPLICATION_CREDENTIALS', 'GCE_METADATA_HOST']) {
   delete process.env[name];

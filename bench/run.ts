@@ -1,0 +1,190 @@
+/**
+ * `npm run bench`: what Fanout adds to what the clouds take, measured as ratios against baselines taken
+ * in the same run (these machines are shared and noisy). Writes bench/results/bench-<time>.{md,json}.
+ * See bench/README.md for what each figure means. FANOUT_BENCH_QUICK=1 runs fewer repetitions (CI smoke).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { CredentialResolver } from '../src/core/credential';
+import type { Deployment } from '../src/core/deployment';
+import { runFanout } from '../src/core/fanout';
+import type { ChatRequest } from '../src/core/stream';
+import { loadAdapter } from '../src/providers/registry';
+import { BENCH_KEYS } from './keys';
+import { startPeer, type Peer } from './peer';
+import { rawSdkCall, rawSocketTtft } from './rawCalls';
+import { figure, show, type Figure } from './stats';
+
+const QUICK = process.env.FANOUT_BENCH_QUICK === '1';
+const REPEATS = QUICK ? 3 : 9;
+const STREAM = { firstTokenDelayMs: 200, tokens: 20, tokensPerSecond: 100 }; // ≈ 390 ms per answer
+const REQUEST: ChatRequest = { messages: [{ role: 'user', content: 'Say hello to every cloud.' }], params: {} };
+
+const credentials: CredentialResolver = {
+  resolve: async (deployment) => {
+    switch (deployment.provider) {
+      case 'openai': return { ok: true, credential: { type: 'api-key', key: BENCH_KEYS.openai, source: 'bench' } };
+      case 'azure-openai': return { ok: true, credential: { type: 'api-key', key: BENCH_KEYS.azure, source: 'bench' } };
+      case 'bedrock': return { ok: true, credential: { type: 'aws', ...BENCH_KEYS.aws, source: 'bench' } };
+      case 'gemini': return { ok: true, credential: { type: 'api-key', key: BENCH_KEYS.gemini, source: 'bench' } };
+      default: throw new Error('not benchmarked');
+    }
+  },
+};
+
+function deployments(peer: Peer, count: number): Deployment[] {
+  const kinds: Array<(i: number) => Deployment> = [
+    (i) => ({ id: `openai-${i}`, provider: 'openai', model: 'gpt-4o-mini', baseUrl: `${peer.urls.openai}/v1` }),
+    (i) => ({ id: `azure-${i}`, provider: 'azure-openai', model: 'gpt-4o', deployment: 'bench', endpoint: peer.urls.openai }),
+    (i) => ({ id: `bedrock-${i}`, provider: 'bedrock', model: 'anthropic.claude-3-5-haiku-20241022-v1:0', region: 'us-east-1', endpoint: peer.urls.bedrock }),
+    (i) => ({ id: `gemini-${i}`, provider: 'gemini', model: 'gemini-2.0-flash', baseUrl: peer.urls.google }),
+  ];
+  return Array.from({ length: count }, (_, i) => kinds[i % kinds.length]!(i));
+}
+
+interface OverheadRow {
+  n: number;
+  ratio: Figure;
+  fanoutWallMs: Figure;
+  slowestRawMs: Figure;
+}
+
+/** Fanout's wall time for N concurrent deployments ÷ the slowest of N raw official-SDK calls made concurrently. */
+async function overhead(peer: Peer, n: number, repeats: number): Promise<OverheadRow> {
+  const list = deployments(peer, n);
+  const ratios: number[] = [];
+  const walls: number[] = [];
+  const slowest: number[] = [];
+  const raw = async (): Promise<number> => Math.max(...(await Promise.all(list.map((deployment) => rawSdkCall(deployment)))).map((timing) => timing.totalMs));
+  const fanout = async (): Promise<number> => {
+    const started = performance.now();
+    const results = await runFanout(REQUEST, list, { loadAdapter, credentials });
+    const failed = results.filter((result) => result.status !== 'ok');
+    if (failed.length) throw new Error(`fan-out failed: ${failed[0]!.error?.message}`);
+    return performance.now() - started;
+  };
+  await raw();
+  await fanout(); // warm-up: module loading and first connections are not what this figure is about
+  for (let i = 0; i < repeats; i++) {
+    // alternate the order so neither side always runs on a warmer machine
+    let wall: number;
+    let rawSlowest: number;
+    if (i % 2) {
+      wall = await fanout();
+      rawSlowest = await raw();
+    } else {
+      rawSlowest = await raw();
+      wall = await fanout();
+    }
+    walls.push(wall);
+    slowest.push(rawSlowest);
+    ratios.push(wall / rawSlowest);
+  }
+  return { n, ratio: figure(ratios), fanoutWallMs: figure(walls), slowestRawMs: figure(slowest) };
+}
+
+/** Fanout's reported ttft minus the ttft a bare socket sees for the same answer. */
+async function ttftDelta(peer: Peer, provider: 'openai' | 'gemini', repeats: number): Promise<Figure> {
+  const deployment = deployments(peer, 4).find((d) => d.provider === provider)!;
+  const socket = provider === 'openai'
+    ? () => rawSocketTtft(peer.urls.openai, '/v1/chat/completions', { authorization: `Bearer ${BENCH_KEYS.openai}` }, { model: deployment.model, messages: REQUEST.messages, stream: true })
+    : () => rawSocketTtft(peer.urls.google, `/v1beta/models/${deployment.model}:streamGenerateContent?alt=sse`, { 'x-goog-api-key': BENCH_KEYS.gemini }, { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
+  const deltas: number[] = [];
+  await runFanout(REQUEST, [deployment], { loadAdapter, credentials });
+  for (let i = 0; i < repeats * 2; i++) {
+    const raw = (await socket()).ttftMs!;
+    const [result] = await runFanout(REQUEST, [deployment], { loadAdapter, credentials });
+    deltas.push(result!.metrics.ttftMs! - raw);
+  }
+  return figure(deltas);
+}
+
+/** From spawning the process to its first request arriving at the server: `fanout run` and a bare node script. */
+async function coldStart(peer: Peer, repeats: number): Promise<{ cli: Figure; bareNode: Figure; ratio: Figure }> {
+  const dir = mkdtempSync(join(tmpdir(), 'fanout-bench-'));
+  const config = join(dir, 'one.json');
+  writeFileSync(config, JSON.stringify({ deployments: [deployments(peer, 1)[0]] }));
+  const bare = join(dir, 'bare.js');
+  writeFileSync(bare, `require('http').request(${JSON.stringify(`${peer.urls.openai}/v1/chat/completions`)}, { method: 'POST', headers: { authorization: 'Bearer ${BENCH_KEYS.openai}', 'content-type': 'application/json' } }, (r) => r.resume()).end(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true }));`);
+  const timeOne = async (args: string[], env: Record<string, string>): Promise<number> => {
+    peer.arrivals.length = 0;
+    const started = performance.timeOrigin + performance.now();
+    const child = spawn(process.execPath, args, { stdio: 'ignore', env: { ...process.env, ...env } });
+    await new Promise((done) => child.on('exit', done));
+    const first = peer.arrivals[0];
+    if (!first) throw new Error(`no request arrived from ${args.join(' ')}`);
+    return first.at - started;
+  };
+  const cli: number[] = [];
+  const bareNode: number[] = [];
+  const ratio: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const c = await timeOne([resolve('bin/fanout.js'), 'run', '--config', config, '--prompt', 'hi', '--format', 'json'], { OPENAI_API_KEY: BENCH_KEYS.openai });
+    const b = await timeOne([bare], {});
+    cli.push(c);
+    bareNode.push(b);
+    ratio.push(c / b);
+  }
+  return { cli: figure(cli), bareNode: figure(bareNode), ratio: figure(ratio) };
+}
+
+function bundleSizes(): Record<string, number> {
+  const meta = JSON.parse(readFileSync('dist/meta.json', 'utf8')) as { outputs: Record<string, { bytes: number }> };
+  return Object.fromEntries(Object.entries(meta.outputs).filter(([file]) => file.endsWith('.js')).map(([file, info]) => [file, info.bytes]));
+}
+
+async function main(): Promise<void> {
+  const peer = await startPeer();
+  const started = Date.now();
+  try {
+    await peer.setRules({ default: STREAM });
+    const rows: OverheadRow[] = [];
+    for (const n of QUICK ? [1, 4, 16] : [1, 4, 16, 64]) {
+      rows.push(await overhead(peer, n, n === 64 ? Math.max(3, Math.ceil(REPEATS / 2)) : REPEATS));
+      console.log(`overhead N=${n}: ${show(rows.at(-1)!.ratio)}`);
+    }
+    await peer.setRules({ default: { firstTokenDelayMs: 100, tokens: 5, tokensPerSecond: 100 } });
+    const ttft = { openai: await ttftDelta(peer, 'openai', REPEATS), gemini: await ttftDelta(peer, 'gemini', REPEATS) };
+    console.log(`ttft − raw socket: openai ${show(ttft.openai, 2, ' ms')}, gemini ${show(ttft.gemini, 2, ' ms')}`);
+    await peer.setRules({ default: { tokens: 3 } });
+    const cold = await coldStart(peer, REPEATS);
+    console.log(`cold start: fanout ${show(cold.cli, 1, ' ms')}, bare node ${show(cold.bareNode, 1, ' ms')}`);
+    const sizes = bundleSizes();
+    const kb = (bytes: number | undefined): string => (bytes === undefined ? 'not built' : `${(bytes / 1024).toFixed(1)} KB`);
+    const at = (n: number) => rows.find((row) => row.n === n);
+    const target = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? 'met' : 'MISSED');
+    const md = [
+      `# Fanout benchmark — ${new Date(started).toISOString()}`,
+      '',
+      `Node ${process.version}, ${QUICK ? 'quick run' : 'full run'}; each figure a median (min–max) over repeated runs. Emulators run in a separate process.`,
+      `Each answer: first token after ${STREAM.firstTokenDelayMs} ms, ${STREAM.tokens} tokens at ${STREAM.tokensPerSecond} tokens/s.`,
+      '',
+      '| figure | value | target | |',
+      '|---|---|---|---|',
+      ...rows.map((row) => `| 1/6. fan-out wall ÷ slowest raw SDK call, N=${row.n} | ${show(row.ratio)} | ${row.n <= 4 ? '≤ 1.02' : row.n === 64 ? '≤ 1.05' : '—'} | ${row.n === 4 ? target(row.ratio.median <= 1.02) : row.n === 64 ? target(row.ratio.median <= 1.05) : ''} |`),
+      ...rows.map((row) => `| fan-out wall / slowest raw, N=${row.n} (ms) | ${row.fanoutWallMs.median.toFixed(1)} / ${row.slowestRawMs.median.toFixed(1)} | | |`),
+      `| 1. reported ttft − raw socket ttft, OpenAI SSE | ${show(ttft.openai, 2, ' ms')} | ≤ 2 ms | ${target(ttft.openai.median <= 2)} |`,
+      `| 1. reported ttft − raw socket ttft, Gemini SSE | ${show(ttft.gemini, 2, ' ms')} | ≤ 2 ms | ${target(ttft.gemini.median <= 2)} |`,
+      `| 3. CLI cold start to first request on the wire | ${show(cold.cli, 1, ' ms')} | ≤ 250 ms | ${target(cold.cli.median <= 250)} |`,
+      `| 3. bare \`node\` script to first request (baseline) | ${show(cold.bareNode, 1, ' ms')} | | |`,
+      `| 3. CLI cold start ÷ bare node | ${show(cold.ratio, 2)} | | |`,
+      ...Object.entries(sizes).map(([file, bytes]) => `| size: ${file} | ${kb(bytes)} | ${file === 'dist/extension.js' ? '≤ 300 KB' : ''} | ${file === 'dist/extension.js' ? target(bytes <= 300 * 1024) : ''} |`),
+      '',
+      `Peer comparison (promptfoo), extension activation and heap, and webview frames: see bench/README.md for how they are measured${existsSync('bench/results/extension.json') ? '' : ' (not measured in this run)'}.`,
+    ].join('\n');
+    mkdirSync('bench/results', { recursive: true });
+    const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
+    writeFileSync(`bench/results/bench-${stamp}.md`, `${md}\n`);
+    writeFileSync(`bench/results/bench-${stamp}.json`, JSON.stringify({ started: new Date(started).toISOString(), node: process.version, quick: QUICK, stream: STREAM, overhead: rows, ttftDelta: ttft, coldStart: cold, bundleBytes: sizes }, null, 2));
+    console.log(`\n${md}\n\nwritten: bench/results/bench-${stamp}.md and .json`);
+  } finally {
+    await peer.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('bench failed:', error);
+  process.exitCode = 1;
+});

@@ -65,11 +65,15 @@ describe('fan-out engine', () => {
     const all = deploymentsFor(emulators);
     for (const emulator of [emulators.openai, emulators.bedrock, emulators.google]) emulator.behaviour.reset({ default: { tokens: 100, stallAfterTokens: 2 } });
     const controller = new AbortController();
-    const running = runFanout(PROMPT, [all.openai, all.azure, all.bedrock, { ...all.bedrock, id: 'bedrock-h1' }, all.gemini, all.vertex], options({ signal: controller.signal }));
+    const running = Promise.all([
+      runFanout(PROMPT, [all.openai, all.azure, all.bedrock, all.gemini, all.vertex], options({ signal: controller.signal })),
+      runFanout(PROMPT, [{ ...all.bedrock, id: 'bedrock-h1' }], options({ signal: controller.signal, transport: { http1: true } })),
+    ]).then((runs) => runs.flat());
     // wait until every server is streaming
     for (let i = 0; i < 100 && allRequests().length < 6; i++) await sleep(20);
     await sleep(100);
     assert.equal(allRequests().length, 6);
+    assert.deepEqual(emulators.bedrock.server.requests.map((request) => request.httpVersion).sort(), ['1.1', '2.0']);
     const abortedAt = new Map([emulators.openai, emulators.bedrock, emulators.google].map((emulator) => [emulator, emulator.server.now()]));
     controller.abort();
     const results = await running;
@@ -83,6 +87,25 @@ describe('fan-out engine', () => {
       assert.equal(emulator.server.inFlight, 0);
     }
     assert.equal(emulators.openai.server.openSockets + emulators.google.server.openSockets, 0, 'HTTP/1.1 sockets left open');
+  });
+
+  it('a stream that stalls after text ends at the idle timeout on every provider, and is not retried', async () => {
+    const all = deploymentsFor(emulators);
+    const list: Deployment[] = [all.openai, all.azure, all.bedrock, all.vertex, all.gemini];
+    for (const emulator of [emulators.openai, emulators.bedrock, emulators.google]) emulator.behaviour.reset({ default: { tokens: 10, stallAfterTokens: 3, tokensPerSecond: 200 } });
+    const started = performance.now();
+    const results = (await Promise.all([
+      runFanout(PROMPT, list, options({ idleTimeoutMs: 300 })),
+      runFanout(PROMPT, [{ ...all.bedrock, id: 'bedrock-h1' }], options({ idleTimeoutMs: 300, transport: { http1: true } })),
+    ])).flat();
+    assert.ok(performance.now() - started < 1500);
+    for (const result of results) {
+      assert.equal(result.status, 'timeout', result.deployment);
+      assert.match(result.text, / Fanout streams$/, result.deployment);
+      assert.equal(result.retries, 0, result.deployment);
+    }
+    assert.equal(allRequests().length, list.length + 1);
+    assert.deepEqual(emulators.bedrock.server.requests.map((request) => request.httpVersion).sort(), ['1.1', '2.0']);
   });
 
   it('a response that never starts ends at the first-byte timeout', async () => {

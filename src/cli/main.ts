@@ -6,7 +6,7 @@ import type { ChatRequest } from '../core/stream';
 import { loadAdapter } from '../providers/registry';
 import { USAGE, UsageError, parseCliArguments, type RunArguments } from './args';
 import { EnvironmentCredentials } from './envCredentials';
-import { formatJson, formatMarkdown, formatTable } from './format';
+import { formatJson, formatMarkdown, formatTable } from '../core/report';
 
 declare const FANOUT_VERSION: string | undefined;
 const MAX_PROMPT_BYTES = 20 * 1024 * 1024;

@@ -1,8 +1,8 @@
-/** How a comparison is printed: a side-by-side table for people, markdown for reports, JSON for scripts. */
-import type { DeploymentResult } from '../core/fanout';
-import { PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from '../core/pricing';
-import { badges, summarise, type DeploymentSummary } from '../core/summary';
-import type { Spread } from '../core/stats';
+/** How a comparison is reported: a side-by-side table for terminals, markdown for reports and the editor, JSON for scripts. */
+import type { DeploymentResult } from './fanout';
+import { PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from './pricing';
+import { badges, summarise, type DeploymentSummary } from './summary';
+import type { Spread } from './stats';
 
 export function formatMs(ms: number | null): string {
   if (ms === null) return '—';

@@ -1,0 +1,17 @@
+// `npm run package`: a production build, then fanout-<version>.vsix with only what runs (see .vscodeignore).
+// Prints the .vsix size and what it holds. Usage: node scripts/package.mjs [--out FILE]
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const outIndex = process.argv.indexOf('--out');
+const out = resolve(outIndex > 0 ? process.argv[outIndex + 1] : `fanout-${version}.vsix`);
+execFileSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
+const vsce = require.resolve('@vscode/vsce/vsce');
+const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { encoding: 'utf8' }).trim().split('\n');
+execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+const bytes = statSync(out).size;
+console.log(`${out}: ${(bytes / 1024).toFixed(1)} KB, ${listing.length} files:\n  ${listing.join('\n  ')}`);

@@ -1,0 +1,36 @@
+/** activate(): builds the services and registers them. Loads no provider SDK: those load on first use. */
+import * as vscode from 'vscode';
+import { Redactor } from './core/redact';
+import { ApiKeyStore } from './vscode/apiKeyStore';
+import { registerCommands } from './vscode/commands';
+import { ExtensionCredentials } from './vscode/credentials';
+import { DeploymentSettings } from './vscode/deploymentSettings';
+import { Log } from './vscode/log';
+
+const loadedAt = performance.now();
+
+export interface FanoutApi {
+  /** Milliseconds spent inside activate(). */
+  readonly activationMs: number;
+  /** Milliseconds from this module's evaluation to the end of activate(): includes the host's own context setup. */
+  readonly sinceLoadMs: number;
+  readonly settings: DeploymentSettings;
+  readonly log: Log;
+}
+
+export function activate(context: vscode.ExtensionContext): FanoutApi {
+  const started = performance.now();
+  const redactor = new Redactor();
+  const log = new Log(redactor);
+  const settings = new DeploymentSettings(log);
+  const keys = new ApiKeyStore(context.secrets, redactor);
+  const credentials = new ExtensionCredentials(keys, redactor);
+  context.subscriptions.push(log, settings, keys, ...registerCommands({ settings, keys, credentials, log }));
+  void settings.reportProblems();
+  const activationMs = performance.now() - started;
+  const sinceLoadMs = performance.now() - loadedAt;
+  log.info(`activated in ${activationMs.toFixed(1)} ms (${sinceLoadMs.toFixed(1)} ms since the module loaded; ${settings.deployments.length} deployments)`);
+  return { activationMs, sinceLoadMs, settings, log };
+}
+
+export function deactivate(): void {}

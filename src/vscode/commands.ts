@@ -1,0 +1,55 @@
+/** The palette commands. Every id here is contributed in package.json under the "Fanout" category. */
+import * as vscode from 'vscode';
+import { formatIssue } from '../core/deployment';
+import type { ApiKeyStore } from './apiKeyStore';
+import { compareCommand } from './compareCommand';
+import type { ExtensionCredentials } from './credentials';
+import type { DeploymentSettings } from './deploymentSettings';
+import { removeApiKey, setApiKey } from './keyCommands';
+import type { Log } from './log';
+
+export interface CommandServices {
+  settings: DeploymentSettings;
+  keys: ApiKeyStore;
+  credentials: ExtensionCredentials;
+  log: Log;
+}
+
+export const COMMANDS = {
+  compare: 'fanout.compare',
+  checkDeployments: 'fanout.checkDeployments',
+  editDeployments: 'fanout.editDeployments',
+  setApiKey: 'fanout.setApiKey',
+  removeApiKey: 'fanout.removeApiKey',
+  showLog: 'fanout.showLog',
+} as const;
+
+export function registerCommands(services: CommandServices): vscode.Disposable[] {
+  const { settings, keys, log } = services;
+  return [
+    // arguments let other extensions and tests drive the commands: (prompt, deploymentIds)
+    vscode.commands.registerCommand(COMMANDS.compare, (prompt?: unknown, deploymentIds?: unknown) =>
+      compareCommand(services, typeof prompt === 'string' ? prompt : undefined, Array.isArray(deploymentIds) ? deploymentIds.filter((id): id is string => typeof id === 'string') : undefined)),
+    vscode.commands.registerCommand(COMMANDS.checkDeployments, async () => {
+      if (settings.issues.length) {
+        const items = settings.issues.map((issue) => ({ label: `$(warning) ${issue.path}`, detail: issue.message }));
+        log.info(`check: ${settings.issues.map(formatIssue).join(' | ')}`);
+        // the list stays open for the user; the command itself answers at once with the number of problems
+        void vscode.window.showQuickPick(items, { title: `Fanout: ${settings.issues.length} problem(s) in fanout.deployments`, placeHolder: 'Pick one to open the setting' })
+          .then((chosen) => (chosen ? vscode.commands.executeCommand(COMMANDS.editDeployments) : undefined));
+        return settings.issues.length;
+      }
+      void vscode.window.showInformationMessage(settings.deployments.length
+        ? `Fanout: all ${settings.deployments.length} deployments are valid (${settings.deployments.map((d) => d.id).join(', ')}).`
+        : 'Fanout: no deployments yet. Add them to the "fanout.deployments" setting.');
+      return 0;
+    }),
+    vscode.commands.registerCommand(COMMANDS.editDeployments, () =>
+      vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'fanout.deployments', edit: true } })),
+    // (deploymentId, key): a key given as an argument is saved without asking; it is never returned by any command
+    vscode.commands.registerCommand(COMMANDS.setApiKey, (deploymentId?: unknown, key?: unknown) =>
+      setApiKey(settings, keys, log, typeof deploymentId === 'string' ? deploymentId : undefined, typeof key === 'string' ? key : undefined)),
+    vscode.commands.registerCommand(COMMANDS.removeApiKey, (deploymentId?: unknown) => removeApiKey(settings, keys, log, typeof deploymentId === 'string' ? deploymentId : undefined)),
+    vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
+  ];
+}

@@ -1,0 +1,77 @@
+/**
+ * Where the editor gets each deployment's credential: keys from SecretStorage bound to the deployment's
+ * origin, Microsoft Entra ID through VS Code's own Microsoft sign-in, AWS profiles (SSO included), Google
+ * Application Default Credentials. Never a key from a setting or the environment. Every secret it hands out
+ * is remembered by the redactor first.
+ */
+import * as vscode from 'vscode';
+import type { Credential, CredentialResolver, CredentialResult } from '../core/credential';
+import { deploymentOrigin, type Deployment } from '../core/deployment';
+import type { Redactor } from '../core/redact';
+import { providerError } from '../core/stream';
+import type { ApiKeyStore } from './apiKeyStore';
+
+const COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';
+
+export class ExtensionCredentials implements CredentialResolver {
+  constructor(private readonly keys: ApiKeyStore, private readonly redactor: Redactor) {}
+
+  async resolve(deployment: Deployment): Promise<CredentialResult> {
+    const result = await this.lookUp(deployment);
+    if (result.ok) this.remember(result.credential);
+    return result;
+  }
+
+  private remember(credential: Credential): void {
+    if (credential.type === 'api-key') this.redactor.remember(credential.key);
+    if (credential.type === 'bearer') this.redactor.remember(credential.token);
+    if (credential.type === 'aws') {
+      this.redactor.remember(credential.secretAccessKey);
+      this.redactor.remember(credential.sessionToken);
+    }
+  }
+
+  private async lookUp(deployment: Deployment): Promise<CredentialResult> {
+    const origin = deploymentOrigin(deployment);
+    const saved = `the key saved for ${origin}`;
+    switch (deployment.provider) {
+      case 'openai':
+      case 'gemini': {
+        const key = await this.keys.get(deployment);
+        return key ? { ok: true, credential: { type: 'api-key', key, source: saved } } : missingKey(deployment, origin);
+      }
+      case 'openai-compatible': {
+        const key = await this.keys.get(deployment);
+        return { ok: true, credential: key ? { type: 'api-key', key, source: saved } : { type: 'none', source: 'no key (none saved for this server)' } };
+      }
+      case 'azure-openai': {
+        if (deployment.auth === 'entra') return entraToken(deployment);
+        const key = await this.keys.get(deployment);
+        return key ? { ok: true, credential: { type: 'api-key', key, source: saved } } : missingKey(deployment, origin);
+      }
+      case 'bedrock': {
+        const apiKey = await this.keys.get(deployment);
+        if (apiKey) return { ok: true, credential: { type: 'bearer', token: apiKey, source: `the Bedrock API key saved for ${origin}` } };
+        const { resolveAwsCredentials } = await import('../providers/awsCredentials');
+        return resolveAwsCredentials(deployment);
+      }
+      case 'vertex': {
+        const { resolveGoogleAdc } = await import('../providers/googleAdc');
+        return resolveGoogleAdc(deployment);
+      }
+    }
+  }
+}
+
+function missingKey(deployment: Deployment, origin: string): CredentialResult {
+  return { ok: false, error: providerError('auth', `No API key saved for ${origin} (deployment "${deployment.id}"). Run "Fanout: Set API Key".`, { retryable: false }) };
+}
+
+async function entraToken(deployment: Deployment): Promise<CredentialResult> {
+  try {
+    const session = await vscode.authentication.getSession('microsoft', [COGNITIVE_SERVICES_SCOPE], { createIfNone: true });
+    return { ok: true, credential: { type: 'bearer', token: session.accessToken, source: `Microsoft Entra ID (${session.account.label})` } };
+  } catch (cause) {
+    return { ok: false, error: providerError('auth', `Microsoft sign-in for Azure OpenAI deployment "${deployment.id}" did not complete: ${(cause as Error).message}. Sign in, or set "auth": "key" and save a key.`, { retryable: false }) };
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Entry for the editor lane, the contract @vscode/test-electron and our code-server harness share:
+ * a module exporting run(), whose rejection is the failure. Runs every *.test.js beside this file.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'spec' });
+  for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) mocha.addFile(join(__dirname, file));
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      // the plain closing line CI logs are read for
+      console.log(`${runner.stats?.passes ?? 0} passed, ${failures} failed, ${runner.stats?.pending ?? 0} skipped`);
+      if (failures > 0) reject(new Error(`${failures} tests failed`));
+      else resolve();
+    });
+  });
+}

@@ -19,7 +19,7 @@ const prompt = 'In two sentences: why can the same model answer differently, and
 console.log(`Fanout demo: ${emulators.deployments.length} deployments on 5 providers, emulated on 127.0.0.1\n> ${prompt}\n`);
 const child = spawn(process.execPath, [resolve('bin/fanout.js'), 'run', '--config', config, '--prompt', prompt, '--max-tokens', '200', ...args], {
   stdio: 'inherit',
-  env: { ...process.env, ...DEMO_KEYS, NO_PROXY: '127.0.0.1,localhost' },
+  env: { ...process.env, ...DEMO_KEYS, AWS_BEARER_TOKEN_BEDROCK: '', NO_PROXY: '127.0.0.1,localhost' },
 });
 const code = await new Promise((done) => child.on('exit', (exitCode) => done(exitCode ?? 1)));
 await emulators.stop();

@@ -29,7 +29,7 @@ const QUIET_SETTINGS = {
   'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true, 'chat.disableAIFeatures': true, 'telemetry.telemetryLevel': 'off',
   'update.mode': 'none', 'workbench.enableExperiments': false, 'security.workspace.trust.enabled': false,
-  'workbench.tips.enabled': false, 'window.commandCenter': true,
+  'workbench.tips.enabled': false, 'window.commandCenter': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 /**

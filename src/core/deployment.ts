@@ -181,7 +181,10 @@ function parseDeployment(entry: unknown, label: string): { ok: true; deployment:
   const kind = provider as ProviderKind;
   const result = SCHEMAS[kind].safeParse(entry);
   if (result.success) return { ok: true, deployment: result.data as Deployment };
-  const issues = result.error.issues.flatMap((issue) => describeIssue(issue, kind, label, entry as Record<string, unknown>));
+  // a misspelt field explains the "missing" one beside it, so it is told first
+  const issues = result.error.issues
+    .flatMap((issue) => describeIssue(issue, kind, label, entry as Record<string, unknown>))
+    .sort((a, b) => Number(b.message.startsWith('unknown field')) - Number(a.message.startsWith('unknown field')));
   return { ok: false, issues };
 }
 

@@ -6,7 +6,8 @@ import type { Spread } from './stats';
 
 export function formatMs(ms: number | null): string {
   if (ms === null) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+  // a non-breaking space keeps the number and its unit together in narrow table cells
+  return ms < 1000 ? `${Math.round(ms)}\u00a0ms` : `${(ms / 1000).toFixed(2)}\u00a0s`;
 }
 
 export function formatCost(usd: number | null): string {

@@ -78,6 +78,8 @@ export async function compareCommand(services: CompareServices, prompt?: string,
   );
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: formatMarkdown([results], text) });
   await vscode.window.showTextDocument(document, { preview: false });
+  // the report is a table: show it rendered, full width; its source stays open in a tab
+  await vscode.commands.executeCommand('markdown.showPreview', document.uri).then(undefined, () => undefined);
   const failed = results.filter((result) => result.status !== 'ok');
   if (failed.length) {
     void vscode.window.showWarningMessage(`Fanout: ${failed.length} of ${results.length} deployments failed — ${failed[0]!.deployment}: ${failed[0]!.error?.message ?? failed[0]!.status}`);

@@ -63,7 +63,7 @@ export async function setApiKey(settings: DeploymentSettings, keys: ApiKeyStore,
   if (!value) return false;
   await keys.set(deployment, value.trim());
   log.info(`saved an API key for ${deployment.provider} at ${origin}`);
-  void vscode.window.showInformationMessage(`Fanout: saved the key for ${origin}.`);
+  void vscode.window.showInformationMessage(`Fanout: saved the ${providerLabel(deployment.provider)} key for ${origin}.`);
   return true;
 }
 
@@ -72,6 +72,6 @@ export async function removeApiKey(settings: DeploymentSettings, keys: ApiKeySto
   if (!deployment) return false;
   await keys.delete(deployment);
   log.info(`removed the API key for ${deployment.provider} at ${deploymentOrigin(deployment)}`);
-  void vscode.window.showInformationMessage(`Fanout: removed the key for ${deploymentOrigin(deployment)}.`);
+  void vscode.window.showInformationMessage(`Fanout: removed the ${providerLabel(deployment.provider)} key for ${deploymentOrigin(deployment)}.`);
   return true;
 }

@@ -14,6 +14,7 @@ export const DEMO_KEYS = {
   AWS_SECRET_ACCESS_KEY: 'demo-aws-secret',
   GEMINI_API_KEY: 'demo-gemini-key',
   FANOUT_DEMO_VERTEX_TOKEN: 'demo-vertex-token',
+  AWS_BEARER_TOKEN_BEDROCK: 'demo-bedrock-api-key',
 };
 
 const ANSWERS: Record<string, string> = {
@@ -63,7 +64,7 @@ export async function startDemoEmulators(ports: DemoPorts = {}): Promise<DemoEmu
     rules: { byModel },
   }).start(ports.openai);
   const local = await new OpenAIEmulator({ rules: { byModel } }).start(ports.local); // like Ollama: no key
-  const bedrock = await new BedrockEmulator({ keys: [{ accessKeyId: DEMO_KEYS.AWS_ACCESS_KEY_ID, secretAccessKey: DEMO_KEYS.AWS_SECRET_ACCESS_KEY }], rules: { byModel } }).start(ports.bedrock);
+  const bedrock = await new BedrockEmulator({ keys: [{ accessKeyId: DEMO_KEYS.AWS_ACCESS_KEY_ID, secretAccessKey: DEMO_KEYS.AWS_SECRET_ACCESS_KEY }], apiKeys: [DEMO_KEYS.AWS_BEARER_TOKEN_BEDROCK], rules: { byModel } }).start(ports.bedrock);
   const google = await new GoogleEmulator({ apiKeys: [DEMO_KEYS.GEMINI_API_KEY], vertexTokens: [DEMO_KEYS.FANOUT_DEMO_VERTEX_TOKEN], rules: { byModel } }).start(ports.google);
   const deployments = [
     { id: 'openai-4o-mini', provider: 'openai', model: 'gpt-4o-mini', baseUrl: `${openai.url}/v1` },

@@ -1,0 +1,93 @@
+// Drives a real VS Code workbench in chromium the way a person does: the command palette, quick picks,
+// input boxes, notifications and editors, read from the screen.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../../scripts/lib/codeServer.mjs';
+
+export const SCREENSHOTS = join(ROOT, 'test/e2e/screenshots');
+
+export async function openWorkbench(page, url, folder) {
+  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await page.waitForSelector('.statusbar', { timeout: 60_000 });
+  // focus the workbench so keyboard shortcuts reach it
+  await page.locator('.monaco-workbench .part.editor').click({ position: { x: 200, y: 200 } }).catch(() => {});
+}
+
+const quickInput = (page) => page.locator('.quick-input-widget');
+
+/** Opens the palette and types `text` after the ">" prefix; returns the visible row labels. */
+export async function searchPalette(page, text) {
+  await page.keyboard.press('F1');
+  const input = quickInput(page).locator('input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(`>${text}`);
+  await page.waitForTimeout(400);
+  return page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+}
+
+export async function runCommand(page, title) {
+  await searchPalette(page, title);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+}
+
+/** Picks the row of the open quick pick whose description is exactly `description`. */
+export async function pickByDescription(page, description) {
+  const exact = new RegExp(`^${description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-description', { hasText: exact }) }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+}
+
+/** Types into the open input box (a quick input with no list) and presses Enter. */
+export async function answer(page, text) {
+  const input = quickInput(page).locator('input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+export async function waitForQuickInputClosed(page) {
+  await quickInput(page).waitFor({ state: 'hidden', timeout: 15_000 });
+}
+
+export async function notificationTexts(page) {
+  return page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
+}
+
+/** Waits for a notification matching `pattern`; with `newerThan` (an earlier count), for one more than that. */
+export async function countNotifications(page, pattern) {
+  return (await notificationTexts(page)).filter((text) => pattern.test(text)).length;
+}
+
+export async function waitForNotification(page, pattern, timeoutMs = 20_000, newerThan = 0) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const matching = (await notificationTexts(page)).filter((text) => pattern.test(text));
+    if (matching.length > newerThan) return matching.at(-1);
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no notification matching ${pattern}; shown: ${JSON.stringify(await notificationTexts(page))}`);
+}
+
+/** The rows of the first table rendered in a webview (the markdown preview), each as its cells' text. */
+export async function webviewTableRows(page, timeoutMs = 20_000) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    for (const frame of page.frames()) {
+      const rows = await frame.evaluate(() => [...document.querySelectorAll('table tr')].map((row) => [...row.cells].map((cell) => cell.innerText.trim()))).catch(() => null);
+      if (rows?.length) return rows;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error('no rendered table in any webview');
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}

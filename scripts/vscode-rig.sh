@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs the offline VS Code test rig into .cache/rig (reused when present): code-server (a real VS Code
+# Installs the offline VS Code test rig into ~/.cache/fanout/rig (FANOUT_CACHE overrides; reused when present): code-server (a real VS Code
 # with a real Node extension host) built against Node 24's headers, and Debian's chromium for playwright-core.
 # Nothing here downloads a binary outside the npm registry and Debian's packages. npm 11 blocks dependency
 # install scripts by default; code-server's postinstall (and the nested install it runs) must run, so this one
 # install allows them.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-RIG="$ROOT/.cache/rig"
+CACHE=${FANOUT_CACHE:-${HOME:+$HOME/.cache/fanout}}
+CACHE=${CACHE:-$ROOT/.cache}
+RIG="$CACHE/rig"
 CS_VERSION=${CS_VERSION:-4.139.1}
 NODE_BIN=$(bash "$ROOT/scripts/ensure-node.sh")
 NODE_DIR=$(dirname "$NODE_BIN")

@@ -17,9 +17,12 @@ writeFileSync(config, JSON.stringify({ deployments: emulators.deployments }, nul
 const args = process.argv.slice(2);
 const prompt = 'In two sentences: why can the same model answer differently, and at a different speed, on two clouds?';
 console.log(`Fanout demo: ${emulators.deployments.length} deployments on 5 providers, emulated on 127.0.0.1\n> ${prompt}\n`);
+// the CLI demo signs Bedrock requests with SigV4 keys: the Bedrock API key stays out of its environment
+const env = { ...process.env, ...DEMO_KEYS, NO_PROXY: '127.0.0.1,localhost' };
+delete env.AWS_BEARER_TOKEN_BEDROCK;
 const child = spawn(process.execPath, [resolve('bin/fanout.js'), 'run', '--config', config, '--prompt', prompt, '--max-tokens', '200', ...args], {
   stdio: 'inherit',
-  env: { ...process.env, ...DEMO_KEYS, AWS_BEARER_TOKEN_BEDROCK: '', NO_PROXY: '127.0.0.1,localhost' },
+  env,
 });
 const code = await new Promise((done) => child.on('exit', (exitCode) => done(exitCode ?? 1)));
 await emulators.stop();

@@ -45,6 +45,8 @@ export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
         secretAccessKey: credential.secretAccessKey,
         ...(credential.sessionToken ? { sessionToken: credential.sessionToken } : {}),
       };
+      // the SDK switches itself to bearer auth when AWS_BEARER_TOKEN_BEDROCK is in the environment: the credential chosen here wins
+      config.authSchemePreference = ['sigv4'];
     } else if (credential.type === 'bearer') {
       config.token = { token: credential.token };
       config.authSchemePreference = ['httpBearerAuth'];

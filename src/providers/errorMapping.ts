@@ -124,5 +124,9 @@ export function fromConnectionFailure(service: string, deploymentId: string, ori
     return providerError('network', `The TLS certificate of ${where} is not trusted. If your network uses its own certificate authority, add its CA file (NODE_EXTRA_CA_CERTS for the CLI).`, { retryable: false });
   }
   if (/ETIMEDOUT|timed out|timeout/i.test(text)) return providerError('timeout', `Connecting to ${where} timed out. Check the endpoint and the network.`);
-  return providerError('network', `Could not reach ${where}: ${sanitiseServerMessage(chain[0]) || 'connection failed'}.`);
+  if (/EPIPE|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|socket|network|fetch failed|connect/i.test(text)) {
+    return providerError('network', `Could not reach ${where}: ${sanitiseServerMessage(chain[0]) || 'connection failed'}.`);
+  }
+  // not a connection failure: say what it was rather than blame the network
+  return providerError('unknown', `The request to ${where} failed: ${sanitiseServerMessage(chain.join(' ').trim()) || 'unknown error'}.`, { retryable: false });
 }

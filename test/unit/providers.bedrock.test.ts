@@ -51,6 +51,17 @@ describe('provider: bedrock (official SDK, event-stream frames, SigV4 verified)'
     });
   }
 
+  it('the credential Fanout chose wins over AWS_BEARER_TOKEN_BEDROCK in the environment', async () => {
+    process.env.AWS_BEARER_TOKEN_BEDROCK = 'a-token-from-the-environment';
+    try {
+      const result = await collect(bedrock());
+      assert.equal(result.errors.length, 0, JSON.stringify(result.errors));
+      assert.match(emulators.bedrock.server.requests[0]?.headers.authorization ?? '', /^AWS4-HMAC-SHA256 Credential=AKIDFANOUTTEST\//);
+    } finally {
+      delete process.env.AWS_BEARER_TOKEN_BEDROCK;
+    }
+  });
+
   it('an unknown access key is UnrecognizedClient → auth', async () => {
     const error = errorOf(await collect(bedrock(), { credential: { type: 'aws', accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'x', source: 'test' } }));
     assert.equal(error.kind, 'auth');

@@ -1,11 +1,15 @@
 /** activate(): builds the services and registers them. Loads no provider SDK: those load on first use. */
 import * as vscode from 'vscode';
+import { join } from 'node:path';
+import { HistoryStore } from './core/history';
 import { Redactor } from './core/redact';
 import { ApiKeyStore } from './vscode/apiKeyStore';
 import { registerCommands } from './vscode/commands';
 import { ExtensionCredentials } from './vscode/credentials';
 import { DeploymentSettings } from './vscode/deploymentSettings';
 import { Log } from './vscode/log';
+import { OutputDocuments } from './vscode/outputDocuments';
+import { Playground } from './vscode/playground';
 
 const loadedAt = performance.now();
 
@@ -16,6 +20,8 @@ export interface FanoutApi {
   readonly sinceLoadMs: number;
   readonly settings: DeploymentSettings;
   readonly log: Log;
+  readonly playground: Playground;
+  readonly history: HistoryStore;
 }
 
 export function activate(context: vscode.ExtensionContext): FanoutApi {
@@ -25,12 +31,23 @@ export function activate(context: vscode.ExtensionContext): FanoutApi {
   const settings = new DeploymentSettings(log);
   const keys = new ApiKeyStore(context.secrets, redactor);
   const credentials = new ExtensionCredentials(keys, redactor);
-  context.subscriptions.push(log, settings, keys, ...registerCommands({ settings, keys, credentials, log }));
+  const config = () => vscode.workspace.getConfiguration('fanout');
+  const history = new HistoryStore(join(context.globalStorageUri.fsPath, 'history.jsonl'), {
+    maxEntries: Math.max(1, config().get<number>('history.maxEntries', 200)),
+    redact: (text) => redactor.redact(text),
+  });
+  const outputs = new OutputDocuments();
+  const playground = new Playground({
+    extensionUri: context.extensionUri, settings, credentials, history, outputs, log, globalState: context.globalState,
+    historyEnabled: () => config().get<boolean>('history.enabled', true),
+    redact: (text) => redactor.redact(text),
+  });
+  context.subscriptions.push(log, settings, keys, outputs, playground, ...registerCommands({ settings, keys, credentials, log, playground }));
   void settings.reportProblems();
   const activationMs = performance.now() - started;
   const sinceLoadMs = performance.now() - loadedAt;
   log.info(`activated in ${activationMs.toFixed(1)} ms (${sinceLoadMs.toFixed(1)} ms since the module loaded; ${settings.deployments.length} deployments)`);
-  return { activationMs, sinceLoadMs, settings, log };
+  return { activationMs, sinceLoadMs, settings, log, playground, history };
 }
 
 export function deactivate(): void {}

@@ -7,15 +7,19 @@ import type { ExtensionCredentials } from './credentials';
 import type { DeploymentSettings } from './deploymentSettings';
 import { removeApiKey, setApiKey } from './keyCommands';
 import type { Log } from './log';
+import type { Playground } from './playground';
 
 export interface CommandServices {
   settings: DeploymentSettings;
   keys: ApiKeyStore;
   credentials: ExtensionCredentials;
   log: Log;
+  playground: Playground;
 }
 
 export const COMMANDS = {
+  openPlayground: 'fanout.openPlayground',
+  clearHistory: 'fanout.clearHistory',
   compare: 'fanout.compare',
   checkDeployments: 'fanout.checkDeployments',
   editDeployments: 'fanout.editDeployments',
@@ -25,8 +29,12 @@ export const COMMANDS = {
 } as const;
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
-  const { settings, keys, log } = services;
+  const { settings, keys, log, playground } = services;
   return [
+    vscode.commands.registerCommand(COMMANDS.openPlayground, () => {
+      playground.open();
+    }),
+    vscode.commands.registerCommand(COMMANDS.clearHistory, () => playground.clearHistory()),
     // arguments let other extensions and tests drive the commands: (prompt, deploymentIds)
     vscode.commands.registerCommand(COMMANDS.compare, (prompt?: unknown, deploymentIds?: unknown) =>
       compareCommand(services, typeof prompt === 'string' ? prompt : undefined, Array.isArray(deploymentIds) ? deploymentIds.filter((id): id is string => typeof id === 'string') : undefined)),

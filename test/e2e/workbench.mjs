@@ -18,12 +18,22 @@ const quickInput = (page) => page.locator('.quick-input-widget');
 
 /** Opens the palette and types `text` after the ">" prefix; returns the visible row labels. */
 export async function searchPalette(page, text) {
-  await page.keyboard.press('F1');
-  const input = quickInput(page).locator('input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(`>${text}`);
-  await page.waitForTimeout(400);
-  return page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+  // right after start-up the workbench may not take the first key yet: try again until the palette lists rows
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await page.keyboard.press('F1');
+    const input = quickInput(page).locator('input');
+    const opened = await input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+    if (opened) {
+      await input.fill(`>${text}`);
+      await page.waitForTimeout(400);
+      const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+      if (rows.some((row) => row.includes(text))) return rows;
+      await page.keyboard.press('Escape');
+    }
+    await page.locator('.monaco-workbench .part.editor').click({ position: { x: 200, y: 200 } }).catch(() => {});
+    await page.waitForTimeout(1000);
+  }
+  throw new Error(`the palette never listed "${text}"`);
 }
 
 export async function runCommand(page, title) {
@@ -90,4 +100,34 @@ export async function screenshot(page, name) {
   const file = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/** The frame holding the playground's own document (webviews nest an iframe inside an iframe). */
+export async function playgroundFrame(page, timeoutMs = 30_000) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    for (const frame of page.frames()) {
+      if (await frame.$('#app .toolbar').catch(() => null)) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error('the playground webview did not appear');
+}
+
+/** Switches the colour theme from the palette, as a person does: Preferences: Color Theme, then its name. */
+export async function setTheme(page, theme) {
+  await runCommand(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(theme);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+  await page.waitForTimeout(800);
+}
+
+/** Relative luminance (0 black … 1 white) of a CSS rgb() colour. */
+export function luminance(rgb) {
+  const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? ['0', '0', '0']).slice(0, 3).map((v) => Number(v) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }

@@ -1,0 +1,104 @@
+/**
+ * Saved runs: one JSON line per run, appended with a single write, so a crash or a kill can cut at most the
+ * line being written, and a reload skips it and keeps every complete one. Bounded: past the limit the file is
+ * compacted by writing a new one beside it and renaming it over (atomic on the same file system).
+ */
+import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { DeploymentResult } from './fanout';
+
+export interface HistoryEntry {
+  id: string;
+  at: string;
+  system: string;
+  prompt: string;
+  variables: Record<string, string>;
+  params: { temperature?: number; maxTokens?: number; topP?: number };
+  deploymentIds: string[];
+  results: Array<Pick<DeploymentResult, 'deployment' | 'provider' | 'model' | 'status' | 'text' | 'finishReason' | 'metrics' | 'requestId' | 'costNote'>
+    & { error: { kind: string; message: string } | null }>;
+}
+
+export interface LoadedHistory {
+  entries: HistoryEntry[];
+  /** Lines that could not be read (cut by a crash, or edited by hand), skipped. */
+  skipped: number;
+}
+
+const MAX_TEXT = 1_000_000;
+
+function isEntry(value: unknown): value is HistoryEntry {
+  const entry = value as HistoryEntry;
+  return typeof entry === 'object' && entry !== null && typeof entry.id === 'string' && typeof entry.at === 'string'
+    && typeof entry.prompt === 'string' && Array.isArray(entry.results) && Array.isArray(entry.deploymentIds);
+}
+
+export class HistoryStore {
+  private writing: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly file: string, private readonly options: { maxEntries: number; redact: (text: string) => string }) {}
+
+  /** Records a run. Text is redacted and capped; writes are queued so one window never interleaves its own lines. */
+  append(entry: HistoryEntry): Promise<void> {
+    const safe: HistoryEntry = {
+      ...entry,
+      system: this.options.redact(entry.system),
+      prompt: this.options.redact(entry.prompt),
+      variables: Object.fromEntries(Object.entries(entry.variables).map(([name, value]) => [name, this.options.redact(value)])),
+      results: entry.results.map((result) => ({
+        ...result,
+        text: this.options.redact(result.text.length > MAX_TEXT ? `${result.text.slice(0, MAX_TEXT)}\n[cut at ${MAX_TEXT} characters]` : result.text),
+        error: result.error ? { kind: result.error.kind, message: this.options.redact(result.error.message) } : null,
+      })),
+    };
+    const line = `${JSON.stringify(safe)}\n`;
+    const write = this.writing.then(async () => {
+      await mkdir(dirname(this.file), { recursive: true });
+      await appendFile(this.file, line, 'utf8');
+      await this.compactIfNeeded();
+    });
+    this.writing = write.catch(() => {});
+    return write;
+  }
+
+  async load(): Promise<LoadedHistory> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], skipped: 0 };
+      throw error;
+    }
+    const entries: HistoryEntry[] = [];
+    let skipped = 0;
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const value: unknown = JSON.parse(line);
+        if (isEntry(value)) entries.push(value);
+        else skipped++;
+      } catch {
+        skipped++;
+      }
+    }
+    return { entries: entries.slice(-this.options.maxEntries), skipped };
+  }
+
+  async get(id: string): Promise<HistoryEntry | undefined> {
+    return (await this.load()).entries.find((entry) => entry.id === id);
+  }
+
+  async clear(): Promise<void> {
+    await this.writing;
+    await rm(this.file, { force: true });
+  }
+
+  private async compactIfNeeded(): Promise<void> {
+    const { entries } = await this.load();
+    const lines = (await readFile(this.file, 'utf8')).split('\n').filter((line) => line.trim()).length;
+    if (lines <= this.options.maxEntries * 1.5) return;
+    const next = `${this.file}.${process.pid}.tmp`;
+    await writeFile(next, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''), 'utf8');
+    await rename(next, this.file);
+  }
+}

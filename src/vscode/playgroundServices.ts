@@ -1,0 +1,19 @@
+/** What the playground needs from the rest of the extension, handed in as one object. */
+import type * as vscode from 'vscode';
+import type { CredentialResolver } from '../core/credential';
+import type { HistoryStore } from '../core/history';
+import type { DeploymentSettings } from './deploymentSettings';
+import type { Log } from './log';
+import type { OutputDocuments } from './outputDocuments';
+
+export interface PlaygroundServices {
+  extensionUri: vscode.Uri;
+  settings: DeploymentSettings;
+  credentials: CredentialResolver;
+  history: HistoryStore;
+  historyEnabled: () => boolean;
+  globalState: vscode.Memento;
+  outputs: OutputDocuments;
+  log: Log;
+  redact: (text: string) => string;
+}

@@ -1,0 +1,155 @@
+/** One deployment's column: status, live metrics, the streamed answer, and the fix when it fails. */
+import type { ColumnAction, ColumnMetrics, ColumnResult, ColumnStatus, DeploymentView } from '../protocol';
+import { formatCost, formatMs, formatNumber, h } from './dom';
+import { MarkdownStream } from './markdownStream';
+
+export interface ColumnSnapshot {
+  id: string;
+  status: ColumnStatus;
+  text: string;
+  result: ColumnResult | null;
+}
+
+export interface ColumnCallbacks {
+  action: (deploymentId: string, action: ColumnAction['action']) => void;
+  copy: (deploymentId: string) => void;
+  insert: (deploymentId: string) => void;
+  rerun: (deploymentId: string) => void;
+  compareToggled: () => void;
+}
+
+const METRICS: Array<[keyof ColumnMetrics, string, string]> = [
+  ['ttftMs', 'ttft', 'first token'],
+  ['totalMs', 'total', 'total'],
+  ['tokensPerSecond', 'tps', 'tokens/s'],
+  ['inputTokens', 'input', 'in'],
+  ['outputTokens', 'output', 'out'],
+  ['costUsd', 'cost', 'cost'],
+];
+
+const STATUS_TEXT: Record<ColumnStatus, string> = { waiting: 'waiting', streaming: 'streaming', ok: 'done', error: 'failed', cancelled: 'stopped' };
+
+export class Column {
+  readonly element: HTMLElement;
+  readonly stream: MarkdownStream;
+  status: ColumnStatus = 'waiting';
+  result: ColumnResult | null = null;
+  ttftMs: number | null = null;
+  private readonly statusElement: HTMLElement;
+  private readonly noteElement: HTMLElement;
+  private readonly badgesElement: HTMLElement;
+  private readonly errorElement: HTMLElement;
+  private readonly footer: HTMLElement;
+  private readonly metricElements = new Map<string, HTMLElement>();
+  readonly comparePick: HTMLInputElement;
+  private readonly buttons: HTMLButtonElement[];
+
+  constructor(readonly deployment: DeploymentView, private readonly callbacks: ColumnCallbacks) {
+    this.statusElement = h('span', { class: 'status', role: 'status' }, 'waiting');
+    this.noteElement = h('span', { class: 'status-note' });
+    this.badgesElement = h('div', { class: 'badges' });
+    this.errorElement = h('div', { class: 'error', role: 'alert', hidden: true });
+    this.footer = h('footer', { class: 'column-footer' });
+    const metrics = h('dl', { class: 'metrics' });
+    for (const [, hook, label] of METRICS) {
+      const value = h('dd', { 'data-metric': hook }, '—');
+      this.metricElements.set(hook, value);
+      metrics.append(h('div', {}, h('dt', {}, label), value));
+    }
+    this.comparePick = h('input', { type: 'checkbox', class: 'compare-pick', 'aria-label': `Compare the answer of ${deployment.id}`, onchange: () => callbacks.compareToggled() });
+    this.buttons = [
+      h('button', { class: 'secondary', type: 'button', title: 'Copy the answer', onclick: () => callbacks.copy(deployment.id) }, 'Copy'),
+      h('button', { class: 'secondary', type: 'button', title: 'Insert the answer at the editor cursor', onclick: () => callbacks.insert(deployment.id) }, 'Insert'),
+      h('button', { class: 'secondary', type: 'button', title: 'Run this deployment again', onclick: () => callbacks.rerun(deployment.id) }, 'Re-run'),
+    ];
+    const output = h('div', { class: 'output', 'data-role': 'output', tabindex: 0, 'aria-label': `Answer of ${deployment.id}` });
+    this.stream = new MarkdownStream(output);
+    const where = [deployment.providerLabel, deployment.model, deployment.region].filter(Boolean).join(' · ');
+    this.element = h('article', { class: 'column', 'data-deployment': deployment.id, 'data-status': 'waiting', 'aria-label': `${deployment.id}: ${where}` },
+      h('header', { class: 'column-header' },
+        h('div', { class: 'column-title' }, h('h2', {}, deployment.id), this.statusElement),
+        h('div', { class: 'column-sub', title: where }, where),
+        this.noteElement,
+        this.badgesElement),
+      metrics,
+      h('div', { class: 'column-actions' }, ...this.buttons, h('label', { class: 'compare-label' }, this.comparePick, 'compare')),
+      this.errorElement,
+      output,
+      this.footer);
+    this.setButtonsEnabled(false);
+  }
+
+  private setButtonsEnabled(enabled: boolean): void {
+    for (const button of this.buttons.slice(0, 2)) button.disabled = !enabled;
+    this.comparePick.disabled = !enabled;
+  }
+
+  setStatus(status: ColumnStatus, note: string | null = null): void {
+    this.status = status;
+    this.element.dataset.status = status;
+    this.statusElement.textContent = STATUS_TEXT[status];
+    this.noteElement.textContent = note ?? '';
+    this.buttons[2]!.disabled = status === 'waiting' || status === 'streaming';
+  }
+
+  /** While streaming: the elapsed time so far, and the first-token time once known. */
+  showLive(elapsedMs: number): void {
+    if (this.ttftMs !== null) this.metricElements.get('ttft')!.textContent = formatMs(this.ttftMs);
+    this.metricElements.get('total')!.textContent = formatMs(elapsedMs);
+  }
+
+  finish(result: ColumnResult): void {
+    this.result = result;
+    this.stream.reset(result.text);
+    this.stream.render();
+    this.setStatus(result.status, result.retries ? `${result.retries} ${result.retries === 1 ? 'retry' : 'retries'}` : null);
+    const values: Record<string, string> = {
+      ttft: formatMs(result.metrics.ttftMs),
+      total: formatMs(result.metrics.totalMs),
+      tps: formatNumber(result.metrics.tokensPerSecond),
+      input: formatNumber(result.metrics.inputTokens),
+      output: formatNumber(result.metrics.outputTokens),
+      cost: formatCost(result.metrics.costUsd),
+    };
+    for (const [hook, text] of Object.entries(values)) this.metricElements.get(hook)!.textContent = text;
+    this.metricElements.get('cost')!.title = result.costNote ?? '';
+    this.setButtonsEnabled(result.text.length > 0);
+    if (result.error) {
+      const stopped = result.status === 'cancelled';
+      this.errorElement.hidden = false;
+      // stopping is not a failure: it is shown, but not as an error
+      this.errorElement.className = stopped ? 'error stopped' : 'error';
+      this.errorElement.setAttribute('role', stopped ? 'status' : 'alert');
+      this.errorElement.replaceChildren(
+        h('p', { class: 'error-kind' }, stopped ? 'stopped' : result.error.kind.replace('_', ' ')),
+        h('p', { class: 'error-message' }, stopped ? (result.text ? 'Stopped while streaming: the text so far is kept below.' : 'Stopped before the first token.') : result.error.message),
+        h('div', { class: 'error-actions' }, ...result.actions.map((action, index) => h('button', {
+          type: 'button', class: index === 0 ? 'primary' : 'secondary', 'data-action': action.action,
+          onclick: () => (action.action === 'retry' ? this.callbacks.rerun(this.deployment.id) : this.callbacks.action(this.deployment.id, action.action)),
+        }, action.label))),
+      );
+    } else {
+      this.errorElement.hidden = true;
+      this.errorElement.replaceChildren();
+    }
+    const notes = [
+      result.answeredModel ? `answered by ${result.answeredModel}` : '',
+      result.status === 'ok' && result.metrics.costUsd === null && result.costNote ? result.costNote : '',
+      result.finishReason === 'length' ? 'stopped at max tokens' : '',
+      result.requestId ? `request ${result.requestId}` : '',
+    ].filter(Boolean);
+    this.footer.replaceChildren(...notes.map((note) => h('span', {}, note)));
+  }
+
+  setBadges(labels: string[]): void {
+    this.badgesElement.replaceChildren(...labels.map((label) => h('span', { class: 'badge' }, label)));
+  }
+
+  setSpread(text: string | null): void {
+    if (text) this.footer.prepend(h('span', { class: 'spread' }, text));
+  }
+
+  snapshot(): ColumnSnapshot {
+    return { id: this.deployment.id, status: this.status, text: this.stream.value, result: this.result };
+  }
+}

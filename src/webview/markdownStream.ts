@@ -1,0 +1,66 @@
+/**
+ * Renders a growing markdown text cheaply: blocks that can no longer change (before the last blank line outside
+ * a code fence) are rendered once and appended; only the open tail is re-rendered on each frame. Everything
+ * rendered goes through DOMPurify.
+ */
+import DOMPurify from 'dompurify';
+import MarkdownIt from 'markdown-it';
+
+const markdown = new MarkdownIt({ html: false, linkify: true, breaks: false });
+
+function sanitise(html: string): string {
+  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'form', 'input', 'img'], FORBID_ATTR: ['style'] });
+}
+
+/** The end of the last complete block: a blank line with every code fence before it closed. */
+function stableBoundary(text: string, from: number): number {
+  let boundary = from;
+  let fences = (text.slice(0, from).match(/^```/gm) ?? []).length;
+  const blank = /\n\s*\n/g;
+  blank.lastIndex = from;
+  let cursor = from;
+  for (let match = blank.exec(text); match; match = blank.exec(text)) {
+    fences += (text.slice(cursor, match.index).match(/^```/gm) ?? []).length;
+    cursor = match.index;
+    if (fences % 2 === 0) boundary = match.index + match[0].length;
+  }
+  return boundary;
+}
+
+export class MarkdownStream {
+  private text = '';
+  private stableEnd = 0;
+  private readonly stable: HTMLElement;
+  private readonly tail: HTMLElement;
+
+  constructor(readonly element: HTMLElement) {
+    this.stable = document.createElement('div');
+    this.tail = document.createElement('div');
+    element.replaceChildren(this.stable, this.tail);
+  }
+
+  get value(): string {
+    return this.text;
+  }
+
+  append(delta: string): void {
+    this.text += delta;
+  }
+
+  /** Replaces the whole text (a finished column's authoritative answer, or a restored one). */
+  reset(text: string): void {
+    this.text = text;
+    this.stableEnd = 0;
+    this.stable.replaceChildren();
+    this.tail.replaceChildren();
+  }
+
+  render(): void {
+    const boundary = stableBoundary(this.text, this.stableEnd);
+    if (boundary > this.stableEnd) {
+      this.stable.insertAdjacentHTML('beforeend', sanitise(markdown.render(this.text.slice(this.stableEnd, boundary))));
+      this.stableEnd = boundary;
+    }
+    this.tail.innerHTML = sanitise(markdown.render(this.text.slice(this.stableEnd)));
+  }
+}

@@ -32,6 +32,9 @@ interface LastRun {
 
 export class PlaygroundPanel extends Disposable {
   private ready = false;
+  private markReady: () => void = () => {};
+  /** Resolves when the webview has loaded and said `ready`. */
+  readonly whenReady = new Promise<void>((resolve) => (this.markReady = resolve));
   private readonly queue: HostMessage[] = [];
   private running: AbortController | null = null;
   private last: LastRun | null = null;
@@ -123,6 +126,7 @@ export class PlaygroundPanel extends Disposable {
           type: 'init', deployments: this.deploymentViews(), sets: this.sets(), history: await this.historySummaries(), historyEnabled: this.services.historyEnabled(), restore: null,
         } satisfies HostMessage);
         for (const queued of this.queue.splice(0)) void this.panel.webview.postMessage(queued);
+        this.markReady();
         return;
       }
       case 'run':

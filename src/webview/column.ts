@@ -100,7 +100,8 @@ export class Column {
 
   finish(result: ColumnResult): void {
     this.result = result;
-    this.stream.reset(result.text);
+    // usually the streamed text is the answer: only its open tail needs rendering, not the whole answer again
+    if (this.stream.value !== result.text) this.stream.reset(result.text);
     this.stream.render();
     this.setStatus(result.status, result.retries ? `${result.retries} ${result.retries === 1 ? 'retry' : 'retries'}` : null);
     const values: Record<string, string> = {

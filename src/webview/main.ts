@@ -120,7 +120,10 @@ function persist(): void {
   state.prompt = prompt.value;
   state.params = readParams();
   state.repeat = Math.min(50, Math.max(1, Math.round(Number(repeatInput.value) || 1)));
-  state.columns = [...columns.values()].map((column) => column.snapshot());
+  // a restored view needs the answers, but not megabytes of them: keep the first 200,000 characters of each
+  state.columns = [...columns.values()].map((column) => column.snapshot()).map((snapshot) => snapshot.text.length > 200_000
+    ? { ...snapshot, text: snapshot.text.slice(0, 200_000), result: snapshot.result ? { ...snapshot.result, text: snapshot.result.text.slice(0, 200_000) } : null }
+    : snapshot);
   vscode.setState(state);
 }
 
@@ -366,7 +369,8 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       dirty.delete(column);
       column.finish(message.result);
       updateChart();
-      persist();
+      // the state (with every answer's text) is saved once the run ends, not on each column: it is copied whole each time
+      if (!running) persist();
       return;
     }
     case 'runFinished':

@@ -12,24 +12,32 @@ function sanitise(html: string): string {
   return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'form', 'input', 'img'], FORBID_ATTR: ['style'] });
 }
 
-/** The end of the last complete block: a blank line with every code fence before it closed. */
-function stableBoundary(text: string, from: number): number {
-  let boundary = from;
-  let fences = (text.slice(0, from).match(/^```/gm) ?? []).length;
+/**
+ * The end of the last complete block after `from`: a blank line with every code fence before it closed.
+ * `fencesBefore` is how many fences the text before `from` holds, so each call scans only the new text.
+ */
+function stableBoundary(text: string, from: number, fencesBefore: number): { end: number; fences: number } {
+  let end = from;
+  let fencesAtEnd = fencesBefore;
+  let fences = fencesBefore;
+  let cursor = from;
   const blank = /\n\s*\n/g;
   blank.lastIndex = from;
-  let cursor = from;
   for (let match = blank.exec(text); match; match = blank.exec(text)) {
     fences += (text.slice(cursor, match.index).match(/^```/gm) ?? []).length;
     cursor = match.index;
-    if (fences % 2 === 0) boundary = match.index + match[0].length;
+    if (fences % 2 === 0) {
+      end = match.index + match[0].length;
+      fencesAtEnd = fences;
+    }
   }
-  return boundary;
+  return { end, fences: fencesAtEnd };
 }
 
 export class MarkdownStream {
   private text = '';
   private stableEnd = 0;
+  private stableFences = 0;
   private readonly stable: HTMLElement;
   private readonly tail: HTMLElement;
 
@@ -51,15 +59,21 @@ export class MarkdownStream {
   reset(text: string): void {
     this.text = text;
     this.stableEnd = 0;
+    this.stableFences = 0;
     this.stable.replaceChildren();
     this.tail.replaceChildren();
   }
 
   render(): void {
-    const boundary = stableBoundary(this.text, this.stableEnd);
-    if (boundary > this.stableEnd) {
-      this.stable.insertAdjacentHTML('beforeend', sanitise(markdown.render(this.text.slice(this.stableEnd, boundary))));
-      this.stableEnd = boundary;
+    const boundary = stableBoundary(this.text, this.stableEnd, this.stableFences);
+    if (boundary.end > this.stableEnd) {
+      // each finished chunk is its own box, so the browser can skip laying out and painting the ones off screen
+      const chunk = document.createElement('div');
+      chunk.className = 'md-chunk';
+      chunk.innerHTML = sanitise(markdown.render(this.text.slice(this.stableEnd, boundary.end)));
+      this.stable.append(chunk);
+      this.stableEnd = boundary.end;
+      this.stableFences = boundary.fences;
     }
     this.tail.innerHTML = sanitise(markdown.render(this.text.slice(this.stableEnd)));
   }

@@ -28,7 +28,8 @@ const runSchema = z.strictObject({
 
 /** Every message the webview may send. Anything else is rejected and logged. */
 export const webviewMessageSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('ready') }),
+  /** `hasResults`: whether the webview restored answers of its own (after a reload). */
+  z.strictObject({ type: z.literal('ready'), hasResults: z.boolean() }),
   runSchema,
   z.strictObject({ type: z.literal('stop') }),
   z.strictObject({ type: z.literal('rerunColumn'), deploymentId: id }),

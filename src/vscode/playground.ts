@@ -14,7 +14,7 @@ export class Playground extends Disposable {
     super();
     this.register(vscode.window.registerWebviewPanelSerializer(PLAYGROUND_VIEW_TYPE, {
       deserializeWebviewPanel: async (webviewPanel: vscode.WebviewPanel) => {
-        this.adopt(webviewPanel);
+        this.adopt(webviewPanel, true);
       },
     }));
   }
@@ -37,8 +37,8 @@ export class Playground extends Disposable {
     return this.adopt(webviewPanel);
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel): PlaygroundPanel {
-    const panel = new PlaygroundPanel(webviewPanel, this.services);
+  private adopt(webviewPanel: vscode.WebviewPanel, restored = false): PlaygroundPanel {
+    const panel = new PlaygroundPanel(webviewPanel, this.services, restored);
     this.panel = panel;
     panel.onDidClose(() => {
       if (this.panel === panel) this.panel = undefined;

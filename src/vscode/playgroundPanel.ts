@@ -43,7 +43,8 @@ export class PlaygroundPanel extends Disposable {
   private readonly closed = this.register(new vscode.EventEmitter<void>());
   readonly onDidClose = this.closed.event;
 
-  constructor(readonly panel: vscode.WebviewPanel, private readonly services: PlaygroundServices) {
+  /** `restored`: the panel came back after a window reload (the serializer made it). */
+  constructor(readonly panel: vscode.WebviewPanel, private readonly services: PlaygroundServices, private readonly restored = false) {
     super();
     const media = vscode.Uri.joinPath(services.extensionUri, 'media');
     panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
@@ -127,6 +128,11 @@ export class PlaygroundPanel extends Disposable {
         } satisfies HostMessage);
         for (const queued of this.queue.splice(0)) void this.panel.webview.postMessage(queued);
         this.markReady();
+        // the editor may have saved the webview's state before the last run: the history has it for sure
+        if (this.restored && !message.hasResults) {
+          const latest = (await this.services.history.load()).entries.at(-1);
+          if (latest) await this.openHistory(latest.id);
+        }
         return;
       }
       case 'run':

@@ -418,4 +418,4 @@ if (state.columns.length) {
 }
 renderVariables();
 updateRunState();
-post({ type: 'ready' });
+post({ type: 'ready', hasResults: state.columns.length > 0 });

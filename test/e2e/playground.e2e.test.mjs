@@ -133,8 +133,8 @@ describe('the playground', function () {
       console.log('columns after reload:', await frame.$$eval('[data-deployment]', (c) => c.length).catch((e) => e.message), 'prompt:', await frame.$eval('#prompt', (e) => e.value).catch((e) => e.message));
       throw error;
     });
-    // the browser build persists webview state lazily, so a hard reload may restore the state one run behind:
-    // what must hold is that the playground returns with its prompt and every column settled, none left "streaming"
+    // the browser build persists webview state lazily; whatever it kept, the playground comes back with the last
+    // run (from its own state, or else from the history): its prompt, and every column settled, none "streaming"
     const status = await columnStatus();
     for (const [id, value] of Object.entries(status)) assert.ok(['ok', 'error', 'cancelled'].includes(value), `${id} came back ${value}`);
     assert.match(await frame.$eval('#prompt', (element) => element.value), /why can the same model/);

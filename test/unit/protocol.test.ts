@@ -6,7 +6,7 @@ const run = { type: 'run', system: '', prompt: 'Hello {{name}}', variables: { na
 
 describe('webview → host message validation', () => {
   const valid: unknown[] = [
-    { type: 'ready' }, run, { type: 'stop' }, { type: 'rerunColumn', deploymentId: 'gpt' }, { type: 'copy', deploymentId: 'gpt' },
+    { type: 'ready', hasResults: false }, run, { type: 'stop' }, { type: 'rerunColumn', deploymentId: 'gpt' }, { type: 'copy', deploymentId: 'gpt' },
     { type: 'insert', deploymentId: 'gpt' }, { type: 'compare', left: 'gpt', right: 'claude' }, { type: 'export', format: 'json' },
     { type: 'action', action: 'setApiKey', deploymentId: 'azure-4o' }, { type: 'openHistory', entryId: '0b8f3a2c-1111-4aaa-8bbb-123456789abc' },
     { type: 'saveSet', name: 'cheap ones', deploymentIds: ['gpt'] }, { type: 'deleteSet', name: 'cheap ones' },

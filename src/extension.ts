@@ -22,6 +22,8 @@ export interface FanoutApi {
   readonly log: Log;
   readonly playground: Playground;
   readonly history: HistoryStore;
+  /** Everything Fanout keeps in the editor's global and workspace state (no secret is ever there). */
+  storage(): { global: Record<string, unknown>; workspace: Record<string, unknown> };
 }
 
 export function activate(context: vscode.ExtensionContext): FanoutApi {
@@ -30,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): FanoutApi {
   const log = new Log(redactor);
   const settings = new DeploymentSettings(log);
   const keys = new ApiKeyStore(context.secrets, redactor);
-  const credentials = new ExtensionCredentials(keys, redactor);
+  const credentials = new ExtensionCredentials(keys, redactor, { sourceOf: (id) => settings.sourceOf(id), isTrusted: () => vscode.workspace.isTrusted });
   const config = () => vscode.workspace.getConfiguration('fanout');
   const history = new HistoryStore(join(context.globalStorageUri.fsPath, 'history.jsonl'), {
     maxEntries: Math.max(1, config().get<number>('history.maxEntries', 200)),
@@ -47,7 +49,8 @@ export function activate(context: vscode.ExtensionContext): FanoutApi {
   const activationMs = performance.now() - started;
   const sinceLoadMs = performance.now() - loadedAt;
   log.info(`activated in ${activationMs.toFixed(1)} ms (${sinceLoadMs.toFixed(1)} ms since the module loaded; ${settings.deployments.length} deployments)`);
-  return { activationMs, sinceLoadMs, settings, log, playground, history };
+  const dump = (memento: vscode.Memento) => Object.fromEntries(memento.keys().map((key) => [key, memento.get(key)]));
+  return { activationMs, sinceLoadMs, settings, log, playground, history, storage: () => ({ global: dump(context.globalState), workspace: dump(context.workspaceState) }) };
 }
 
 export function deactivate(): void {}

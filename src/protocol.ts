@@ -37,7 +37,7 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('insert'), deploymentId: id }),
   z.strictObject({ type: z.literal('compare'), left: id, right: id }),
   z.strictObject({ type: z.literal('export'), format: z.enum(['markdown', 'json']) }),
-  z.strictObject({ type: z.literal('action'), action: z.enum(['setApiKey', 'signIn', 'openSettings', 'showLog']), deploymentId: id }),
+  z.strictObject({ type: z.literal('action'), action: z.enum(['setApiKey', 'signIn', 'openSettings', 'showLog', 'repair']), deploymentId: id }),
   z.strictObject({ type: z.literal('openHistory'), entryId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/)) }),
   z.strictObject({ type: z.literal('saveSet'), name: z.string().check(z.regex(/^[^\u0000-\u001f]{1,60}$/, 'is not a set name')), deploymentIds: ids }),
   z.strictObject({ type: z.literal('deleteSet'), name: z.string().check(z.maxLength(60)) }),
@@ -96,7 +96,7 @@ export interface ColumnMetrics {
 }
 
 export interface ColumnAction {
-  action: 'setApiKey' | 'signIn' | 'openSettings' | 'showLog' | 'retry';
+  action: 'setApiKey' | 'signIn' | 'openSettings' | 'showLog' | 'repair' | 'retry';
   label: string;
 }
 
@@ -112,6 +112,7 @@ export interface ColumnResult {
   costNote: string | null;
   retries: number;
   requestId: string | null;
+  credentialSource: string | null;
 }
 
 export interface Badges {

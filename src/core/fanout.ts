@@ -36,6 +36,8 @@ export interface DeploymentResult {
   retries: number;
   /** Time spent getting the credential (SSO, Entra, ADC…), kept out of ttft. */
   credentialMs: number;
+  /** Where the credential came from, in words ("the key saved for https://…", "AWS profile \"dev\""); never the secret. */
+  credentialSource: string | null;
   /** Why cost is null, or which rate was used. */
   costNote: string | null;
   cachedInputTokens: number | null;
@@ -128,6 +130,7 @@ async function runOne(
     totalMs: null as number | null,
     retries: 0,
     credentialMs: 0,
+    credentialSource: null as string | null,
   };
   emit({ type: 'start', deployment: deployment.id });
 
@@ -136,6 +139,7 @@ async function runOne(
     const credentialStart = now();
     const credential = await options.credentials.resolve(deployment, run.signal);
     state.credentialMs = round(now() - credentialStart);
+    if (credential.ok) state.credentialSource = credential.credential.source;
     if (!credential.ok) {
       state.error = credential.error;
     } else if (!run.signal.aborted) {
@@ -262,7 +266,7 @@ async function runOne(
 function toResult(
   deployment: Deployment,
   state: { text: string; usage: Usage | null; finishReason: FinishReason | null; requestId: string | null; answeredModel: string | null;
-    error: ProviderError | null; ttftMs: number | null; totalMs: number | null; retries: number; credentialMs: number },
+    error: ProviderError | null; ttftMs: number | null; totalMs: number | null; retries: number; credentialMs: number; credentialSource: string | null },
 ): DeploymentResult {
   const cost = costOf(deployment, state.usage);
   const outputTokens = state.usage?.outputTokens ?? null;
@@ -288,6 +292,7 @@ function toResult(
     answeredModel: state.answeredModel && state.answeredModel !== deployment.model ? state.answeredModel : null,
     retries: state.retries,
     credentialMs: state.credentialMs,
+    credentialSource: state.credentialSource,
     costNote: cost.note,
     cachedInputTokens: state.usage?.cachedInputTokens ?? null,
   };

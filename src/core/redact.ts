@@ -3,8 +3,9 @@
  * shaped like a key, token or Authorization header value.
  */
 const PATTERNS: RegExp[] = [
-  /(authorization\s*[:=]\s*"?)(bearer\s+)?[^\s",}]+/gi,
-  /((?:api-key|x-api-key|x-goog-api-key|x-amz-security-token)\s*[:=]\s*"?)[^\s",}]+/gi,
+  // header names as text (`Authorization: Bearer …`) or as JSON keys (`"authorization":"Bearer …"`)
+  /(authorization"?\s*[:=]\s*"?(?:bearer\s+)?)[^\s",}]+/gi,
+  /((?:api-key|x-api-key|x-goog-api-key|x-amz-security-token)"?\s*[:=]\s*"?)[^\s",}]+/gi,
   /([?&](?:key|api_key|access_token)=)[^&\s"]+/gi,
   /(Signature=)[0-9a-f]{16,}/g,
   /()\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}/g,

@@ -1,4 +1,5 @@
 /** The fix a failed column offers, chosen from why it failed and where its credential comes from. */
+import * as vscode from 'vscode';
 import type { Deployment } from '../core/deployment';
 import type { DeploymentResult } from '../core/fanout';
 import type { ColumnAction } from '../protocol';
@@ -9,6 +10,7 @@ export function actionsFor(result: DeploymentResult, deployment: Deployment | un
   switch (result.error.kind) {
     case 'auth':
       if (deployment?.provider === 'azure-openai' && deployment.auth === 'entra') return [{ action: 'signIn', label: 'Sign in' }, retry];
+      if (deployment && repairCommand(deployment, result.error.message)) return [{ action: 'repair', label: `Run ${repairCommand(deployment, result.error.message)}` }, retry];
       if (deployment?.provider === 'vertex') return [{ action: 'showLog', label: 'Show details' }, retry];
       if (deployment?.provider === 'bedrock' && deployment.profile) return [{ action: 'showLog', label: 'Show details' }, retry];
       return [{ action: 'setApiKey', label: 'Set API key' }, retry];
@@ -22,4 +24,23 @@ export function actionsFor(result: DeploymentResult, deployment: Deployment | un
     default:
       return [retry, { action: 'showLog', label: 'Show log' }];
   }
+}
+
+/**
+ * The sign-in command that repairs an expired or missing sign-in, built from the deployment's own validated
+ * fields (a profile name matches /^[A-Za-z0-9._@+=,-]+$/), never from text the webview sent.
+ */
+export function repairCommand(deployment: Deployment, message: string): string | null {
+  if (deployment.provider === 'bedrock' && deployment.profile && /aws sso login/.test(message)) return `aws sso login --profile ${deployment.profile}`;
+  if (deployment.provider === 'vertex' && /gcloud auth application-default login/.test(message)) return 'gcloud auth application-default login';
+  return null;
+}
+
+/** Opens a terminal with the repair command typed, for the user to run (a sign-in needs their browser and their say-so). */
+export function repairSignIn(deployment: Deployment): void {
+  const command = deployment.provider === 'bedrock' && deployment.profile ? `aws sso login --profile ${deployment.profile}` : deployment.provider === 'vertex' ? 'gcloud auth application-default login' : null;
+  if (!command) return;
+  const terminal = vscode.window.createTerminal({ name: `Fanout: sign in (${deployment.id})` });
+  terminal.show();
+  terminal.sendText(command, false);
 }

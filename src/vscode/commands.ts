@@ -6,6 +6,8 @@ import { compareCommand } from './compareCommand';
 import type { ExtensionCredentials } from './credentials';
 import type { DeploymentSettings } from './deploymentSettings';
 import { removeApiKey, setApiKey } from './keyCommands';
+import { testConnection } from './testConnection';
+import { addDeployment } from './addDeployment';
 import type { Log } from './log';
 import type { Playground } from './playground';
 
@@ -20,6 +22,8 @@ export interface CommandServices {
 export const COMMANDS = {
   openPlayground: 'fanout.openPlayground',
   clearHistory: 'fanout.clearHistory',
+  testConnection: 'fanout.testConnection',
+  addDeployment: 'fanout.addDeployment',
   compare: 'fanout.compare',
   checkDeployments: 'fanout.checkDeployments',
   editDeployments: 'fanout.editDeployments',
@@ -35,6 +39,20 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       playground.open();
     }),
     vscode.commands.registerCommand(COMMANDS.clearHistory, () => playground.clearHistory()),
+    // (deployment): add a given deployment without asking
+    vscode.commands.registerCommand(COMMANDS.addDeployment, async (given?: unknown) => {
+      const id = await addDeployment(settings, given);
+      if (!id || given !== undefined) return id;
+      await until(() => settings.deployments.some((deployment) => deployment.id === id));
+      const deployment = settings.deployments.find((candidate) => candidate.id === id);
+      const needsKey = deployment && (deployment.provider === 'openai' || deployment.provider === 'gemini' || (deployment.provider === 'azure-openai' && deployment.auth !== 'entra') || (deployment.provider === 'bedrock' && !deployment.profile));
+      const next = await vscode.window.showInformationMessage(`Fanout: added "${id}".`, ...(needsKey ? ['Set API Key'] : []), 'Test Connection');
+      if (next === 'Set API Key') await setApiKey(settings, keys, log, id);
+      if (next === 'Test Connection' || next === 'Set API Key') await testConnection(settings, services.credentials, log, id);
+      return id;
+    }),
+    // (deploymentId | 'all'): test without asking which
+    vscode.commands.registerCommand(COMMANDS.testConnection, (target?: unknown) => testConnection(settings, services.credentials, log, typeof target === 'string' ? target : undefined)),
     // arguments let other extensions and tests drive the commands: (prompt, deploymentIds)
     vscode.commands.registerCommand(COMMANDS.compare, (prompt?: unknown, deploymentIds?: unknown) =>
       compareCommand(services, typeof prompt === 'string' ? prompt : undefined, Array.isArray(deploymentIds) ? deploymentIds.filter((id): id is string => typeof id === 'string') : undefined)),
@@ -60,4 +78,9 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     vscode.commands.registerCommand(COMMANDS.removeApiKey, (deploymentId?: unknown) => removeApiKey(settings, keys, log, typeof deploymentId === 'string' ? deploymentId : undefined)),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
   ];
+}
+
+async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const started = Date.now();
+  while (!condition() && Date.now() - started < timeoutMs) await new Promise((resolve) => setTimeout(resolve, 20));
 }

@@ -9,15 +9,24 @@ import type { Credential, CredentialResolver, CredentialResult } from '../core/c
 import { deploymentOrigin, type Deployment } from '../core/deployment';
 import type { Redactor } from '../core/redact';
 import { providerError } from '../core/stream';
+import { refusal, type DeploymentSource } from '../core/trust';
 import type { ApiKeyStore } from './apiKeyStore';
 
 const COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';
 
+export interface TrustContext {
+  sourceOf(id: string): DeploymentSource;
+  isTrusted(): boolean;
+}
+
 export class ExtensionCredentials implements CredentialResolver {
-  constructor(private readonly keys: ApiKeyStore, private readonly redactor: Redactor) {}
+  constructor(private readonly keys: ApiKeyStore, private readonly redactor: Redactor, private readonly trust: TrustContext) {}
 
   async resolve(deployment: Deployment): Promise<CredentialResult> {
-    const result = await this.lookUp(deployment);
+    const source = this.trust.sourceOf(deployment.id);
+    const refused = refusal(deployment, source, this.trust.isTrusted());
+    if (refused) return { ok: false, error: providerError('permission', refused, { retryable: false }) };
+    const result = await this.lookUp(deployment, source);
     if (result.ok) this.remember(result.credential);
     return result;
   }
@@ -31,23 +40,24 @@ export class ExtensionCredentials implements CredentialResolver {
     }
   }
 
-  private async lookUp(deployment: Deployment): Promise<CredentialResult> {
+  private async lookUp(deployment: Deployment, source: DeploymentSource): Promise<CredentialResult> {
     const origin = deploymentOrigin(deployment);
+    const missingKey = (): CredentialResult => missingKeyFor(deployment, origin, source);
     const saved = `the key saved for ${origin}`;
     switch (deployment.provider) {
       case 'openai':
       case 'gemini': {
         const key = await this.keys.get(deployment);
-        return key ? { ok: true, credential: { type: 'api-key', key, source: saved } } : missingKey(deployment, origin);
+        return key ? { ok: true, credential: { type: 'api-key', key, source: saved } } : missingKey();
       }
       case 'openai-compatible': {
         const key = await this.keys.get(deployment);
         return { ok: true, credential: key ? { type: 'api-key', key, source: saved } : { type: 'none', source: 'no key (none saved for this server)' } };
       }
       case 'azure-openai': {
-        if (deployment.auth === 'entra') return entraToken(deployment);
+        if (deployment.auth === 'entra') return entraToken(deployment, vscode.workspace.getConfiguration('fanout').get<string>('azure.authenticationProvider', 'microsoft'));
         const key = await this.keys.get(deployment);
-        return key ? { ok: true, credential: { type: 'api-key', key, source: saved } } : missingKey(deployment, origin);
+        return key ? { ok: true, credential: { type: 'api-key', key, source: saved } } : missingKey();
       }
       case 'bedrock': {
         const apiKey = await this.keys.get(deployment);
@@ -63,13 +73,16 @@ export class ExtensionCredentials implements CredentialResolver {
   }
 }
 
-function missingKey(deployment: Deployment, origin: string): CredentialResult {
-  return { ok: false, error: providerError('auth', `No API key saved for ${origin} (deployment "${deployment.id}"). Run "Fanout: Set API Key".`, { retryable: false }) };
+function missingKeyFor(deployment: Deployment, origin: string, source: DeploymentSource): CredentialResult {
+  const why = source === 'workspace' ? ' This address comes from the workspace file; a key saved for any other address is never sent to it.' : '';
+  return { ok: false, error: providerError('auth', `No API key saved for ${origin} (deployment "${deployment.id}"). Run "Fanout: Set API Key".${why}`, { retryable: false }) };
 }
 
-async function entraToken(deployment: Deployment): Promise<CredentialResult> {
+async function entraToken(deployment: Deployment, providerId: string): Promise<CredentialResult> {
   try {
-    const session = await vscode.authentication.getSession('microsoft', [COGNITIVE_SERVICES_SCOPE], { createIfNone: true });
+    // silently first: no prompt once the user has let Fanout use the sign-in
+    const session = await vscode.authentication.getSession(providerId, [COGNITIVE_SERVICES_SCOPE], { silent: true })
+      ?? await vscode.authentication.getSession(providerId, [COGNITIVE_SERVICES_SCOPE], { createIfNone: true });
     return { ok: true, credential: { type: 'bearer', token: session.accessToken, source: `Microsoft Entra ID (${session.account.label})` } };
   } catch (cause) {
     return { ok: false, error: providerError('auth', `Microsoft sign-in for Azure OpenAI deployment "${deployment.id}" did not complete: ${(cause as Error).message}. Sign in, or set "auth": "key" and save a key.`, { retryable: false }) };

@@ -13,9 +13,10 @@ import { formatJson, formatMarkdown } from '../core/report';
 import { summarise, badges } from '../core/summary';
 import type { ChatRequest, ProviderErrorKind } from '../core/stream';
 import { fill } from '../core/template';
+import { refusal } from '../core/trust';
 import { validateWebviewMessage, type ColumnResult, type DeploymentView, type HistorySummary, type HostMessage, type RunRequest, type WebviewMessage } from '../protocol';
 import { loadAdapter } from '../providers/registry';
-import { actionsFor } from './columnActions';
+import { actionsFor, repairSignIn } from './columnActions';
 import { engineOptions } from './compareCommand';
 import { DeltaBatcher } from './deltaBatcher';
 import { Disposable } from './disposable';
@@ -78,15 +79,19 @@ export class PlaygroundPanel extends Disposable {
   }
 
   private deploymentViews(): DeploymentView[] {
-    return this.services.settings.deployments.map((deployment) => ({
+    return this.services.settings.deployments.map((deployment) => {
+      const source = this.services.settings.sourceOf(deployment.id);
+      const refused = refusal(deployment, source, vscode.workspace.isTrusted);
+      return {
       id: deployment.id,
       provider: deployment.provider,
       providerLabel: providerLabel(deployment.provider),
       model: deployment.model,
       region: 'region' in deployment ? deployment.region : 'location' in deployment ? deployment.location : null,
-      runnable: true,
-      note: null,
-    }));
+      runnable: refused === null,
+      note: refused ?? (source === 'workspace' ? 'from .vscode/fanout.json' : null),
+      };
+    });
   }
 
   private async historySummaries(): Promise<HistorySummary[]> {
@@ -271,6 +276,7 @@ export class PlaygroundPanel extends Disposable {
       costNote: result.costNote,
       retries: result.retries,
       requestId: result.requestId,
+      credentialSource: result.credentialSource,
     };
   }
 
@@ -316,7 +322,7 @@ export class PlaygroundPanel extends Disposable {
     const results: DeploymentResult[] = entry.results.map((stored) => ({
       ...stored,
       error: stored.error ? { kind: stored.error.kind as ProviderErrorKind, message: stored.error.message, status: null, retryable: false, requestId: null } : null,
-      answeredModel: null, retries: 0, credentialMs: 0, cachedInputTokens: null,
+      answeredModel: null, retries: 0, credentialMs: 0, credentialSource: null, cachedInputTokens: null,
     }));
     this.last = { request, results: new Map(results.map((result) => [result.deployment, result])) };
     for (const result of results) this.post({ type: 'columnResult', runId, result: this.columnResult(result, known.get(result.deployment)) });
@@ -341,15 +347,20 @@ export class PlaygroundPanel extends Disposable {
     this.post({ type: 'notice', level: 'info', text: `Exported to ${target.path.split('/').pop()}.` });
   }
 
-  private async action(action: 'setApiKey' | 'signIn' | 'openSettings' | 'showLog', deploymentId: string): Promise<void> {
+  private async action(action: 'setApiKey' | 'signIn' | 'openSettings' | 'showLog' | 'repair', deploymentId: string): Promise<void> {
     switch (action) {
+      case 'repair': {
+        const deployment = this.services.settings.deployments.find((candidate) => candidate.id === deploymentId);
+        if (deployment) repairSignIn(deployment);
+        return;
+      }
       case 'setApiKey':
         if (await vscode.commands.executeCommand<boolean>('fanout.setApiKey', deploymentId)) {
           this.post({ type: 'notice', level: 'info', text: `Key saved. Press Retry on ${deploymentId} to run it again.` });
         }
         return;
       case 'signIn':
-        await vscode.authentication.getSession('microsoft', ['https://cognitiveservices.azure.com/.default'], { createIfNone: true });
+        await vscode.authentication.getSession(vscode.workspace.getConfiguration('fanout').get<string>('azure.authenticationProvider', 'microsoft'), ['https://cognitiveservices.azure.com/.default'], { createIfNone: true });
         return;
       case 'openSettings':
         await vscode.commands.executeCommand('fanout.editDeployments');

@@ -137,6 +137,7 @@ export class Column {
       result.answeredModel ? `answered by ${result.answeredModel}` : '',
       result.status === 'ok' && result.metrics.costUsd === null && result.costNote ? result.costNote : '',
       result.finishReason === 'length' ? 'stopped at max tokens' : '',
+      result.credentialSource ? `credential: ${result.credentialSource}` : '',
       result.requestId ? `request ${result.requestId}` : '',
     ].filter(Boolean);
     this.footer.replaceChildren(...notes.map((note) => h('span', {}, note)));

@@ -249,7 +249,7 @@ function compare(): void {
 }
 
 const callbacks = {
-  action: (deploymentId: string, action: 'setApiKey' | 'signIn' | 'openSettings' | 'showLog' | 'retry') => {
+  action: (deploymentId: string, action: 'setApiKey' | 'signIn' | 'openSettings' | 'showLog' | 'repair' | 'retry') => {
     if (action === 'retry') post({ type: 'rerunColumn', deploymentId });
     else post({ type: 'action', action, deploymentId });
   },

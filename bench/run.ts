@@ -4,7 +4,7 @@
  * See bench/README.md for what each figure means. FANOUT_BENCH_QUICK=1 runs fewer repetitions (CI smoke).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CredentialResolver } from '../src/core/credential';
@@ -138,6 +138,33 @@ interface FrameFigures {
   workbench: { maxFrameMs: number; framesOver50ms: number };
 }
 
+interface HostFigures {
+  activationMs: number;
+  sinceLoadMs: number;
+  runs: number;
+  seconds: number;
+  heapBeforeMB: number;
+  heapAfterMB: number;
+  heapGrowthMB: number;
+}
+
+/** Figure 4, measured inside a real extension host (bench/extensionHost) through the editor lane's harness. */
+function extensionHost(): HostFigures | null {
+  if (process.env.FANOUT_BENCH_SKIP_EDITOR === '1') return null;
+  const out = join(mkdtempSync(join(tmpdir(), 'fanout-host-')), 'host.json');
+  const run = spawnSync(process.execPath, [resolve('scripts/test-vscode.mjs')], {
+    stdio: ['ignore', 'ignore', 'inherit'], timeout: 900_000,
+    env: { ...process.env, FANOUT_VSCODE_TESTS: 'out/bench/extensionHost/index.js', FANOUT_BENCH_OUT: out, ...(QUICK ? { FANOUT_BENCH_RUNS: '40' } : {}) },
+  });
+  if (run.status !== 0 || !existsSync(out)) {
+    console.error(`extension host figures: not measured (exit ${run.status ?? run.signal})`);
+    return null;
+  }
+  const figures = JSON.parse(readFileSync(out, 'utf8')) as HostFigures;
+  console.log(`extension host: activate ${figures.activationMs.toFixed(1)} ms, heap +${figures.heapGrowthMB.toFixed(2)} MB after ${figures.runs} runs`);
+  return figures;
+}
+
 /** Figure 5, measured in a real VS Code by bench/webviewFrames.mjs in its own process. */
 function webviewFrames(): FrameFigures | null {
   if (process.env.FANOUT_BENCH_SKIP_EDITOR === '1') return null;
@@ -150,6 +177,70 @@ function webviewFrames(): FrameFigures | null {
   const figures = JSON.parse(readFileSync(out, 'utf8')) as FrameFigures;
   console.log(`webview frames: longest ${figures.webview.maxFrameMs} ms, ${figures.webview.framesOver50ms} over 50 ms`);
   return figures;
+}
+
+interface PeerFigures {
+  tool: string;
+  version: string;
+  promptfooWallMs: Figure;
+  fanoutWallMs: Figure;
+  wallRatio: Figure;
+  promptfooLatencyMs: Figure;
+  fanoutTotalMs: Figure;
+  nominalMs: number;
+}
+
+/**
+ * Figure 2: the same 4 deployments (OpenAI API on the emulator, same answer profile) through `promptfoo eval`
+ * and through `fanout run`, each a whole CLI process, alternating. promptfoo reports a latency per answer.
+ */
+async function peerComparison(peer: Peer): Promise<PeerFigures | { skipped: string }> {
+  const cache = process.env.FANOUT_CACHE ?? join(process.env.HOME ?? '.', '.cache', 'fanout');
+  const promptfoo = join(cache, 'peers', 'node_modules', '.bin', 'promptfoo');
+  if (!existsSync(promptfoo)) return { skipped: 'promptfoo is not installed: run `npm run bench:peers` (a large install)' };
+  const dir = mkdtempSync(join(tmpdir(), 'fanout-peer-'));
+  const models = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'gpt-4.1'];
+  const config = join(dir, 'promptfooconfig.json');
+  writeFileSync(config, JSON.stringify({
+    description: 'fanout peer benchmark',
+    prompts: ['Say hello to every cloud.'],
+    providers: models.map((model) => ({ id: `openai:chat:${model}`, label: model, config: { apiBaseUrl: `${peer.urls.openai}/v1`, apiKey: BENCH_KEYS.openai } })),
+    tests: [{ vars: {} }],
+  }));
+  const fanoutConfig = join(dir, 'fanout.json');
+  writeFileSync(fanoutConfig, JSON.stringify({ deployments: models.map((model) => ({ id: model.replace(/\./g, '-'), provider: 'openai', model, baseUrl: `${peer.urls.openai}/v1` })) }));
+  const env = { ...process.env, OPENAI_API_KEY: BENCH_KEYS.openai, PROMPTFOO_DISABLE_TELEMETRY: '1', PROMPTFOO_DISABLE_UPDATE: '1', PROMPTFOO_CONFIG_DIR: join(dir, 'promptfoo-home'), NO_PROXY: '127.0.0.1,localhost' };
+  const timed = async (command: string, args: string[]): Promise<{ ms: number; code: number | null }> => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: 'ignore', env, cwd: dir });
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    return { ms: performance.now() - started, code };
+  };
+  const version = spawnSync(promptfoo, ['--version'], { encoding: 'utf8', env }).stdout.trim();
+  const promptfooWall: number[] = [];
+  const fanoutWall: number[] = [];
+  const latencies: number[] = [];
+  const totals: number[] = [];
+  const repeats = QUICK ? 2 : 5;
+  for (let i = 0; i < repeats; i++) {
+    const output = join(dir, `out-${i}.json`);
+    const p = await timed(promptfoo, ['eval', '-c', config, '--no-cache', '-j', '4', '-o', output, '--no-progress-bar', '--no-table', '--no-write']);
+    if (p.code !== 0 && !existsSync(output)) return { skipped: `promptfoo eval exited with ${p.code}` };
+    const results = (JSON.parse(readFileSync(output, 'utf8')) as { results: { results: Array<{ latencyMs?: number }> } }).results.results;
+    latencies.push(...results.map((r) => r.latencyMs ?? NaN).filter(Number.isFinite));
+    const f = await timed(process.execPath, [resolve('bin/fanout.js'), 'run', '--config', fanoutConfig, '--prompt', 'Say hello to every cloud.', '--format', 'json']);
+    if (f.code !== 0) throw new Error(`fanout run exited with ${f.code}`);
+    const json = spawnSync(process.execPath, [resolve('bin/fanout.js'), 'run', '--config', fanoutConfig, '--prompt', 'Say hello to every cloud.', '--format', 'json'], { encoding: 'utf8', env });
+    totals.push(...(JSON.parse(json.stdout) as { results: Array<{ metrics: { totalMs: number } }> }).results.map((r) => r.metrics.totalMs));
+    promptfooWall.push(p.ms);
+    fanoutWall.push(f.ms);
+  }
+  return {
+    tool: 'promptfoo', version,
+    promptfooWallMs: figure(promptfooWall), fanoutWallMs: figure(fanoutWall), wallRatio: figure(promptfooWall.map((ms, i) => ms / fanoutWall[i]!)),
+    promptfooLatencyMs: figure(latencies), fanoutTotalMs: figure(totals),
+    nominalMs: STREAM.firstTokenDelayMs + ((STREAM.tokens - 1) * 1000) / STREAM.tokensPerSecond,
+  };
 }
 
 function bundleSizes(): Record<string, number> {
@@ -173,8 +264,15 @@ async function main(): Promise<void> {
     await peer.setRules({ default: { tokens: 3 } });
     const cold = await coldStart(peer, REPEATS);
     console.log(`cold start: fanout ${show(cold.cli, 1, ' ms')}, bare node ${show(cold.bareNode, 1, ' ms')}`);
+    await peer.setRules({ default: STREAM });
+    const peers = await peerComparison(peer);
+    console.log(`peer: ${'skipped' in peers ? peers.skipped : `promptfoo wall ${show(peers.promptfooWallMs, 0, ' ms')}, fanout wall ${show(peers.fanoutWallMs, 0, ' ms')}`}`);
+    const hostFigures = extensionHost();
     const frames = webviewFrames();
     const sizes = bundleSizes();
+    const vsixDir = mkdtempSync(join(tmpdir(), 'fanout-vsix-'));
+    spawnSync(process.execPath, [resolve('scripts/package.mjs'), '--out', join(vsixDir, 'fanout.vsix')], { stdio: 'ignore' });
+    const vsixBytes = existsSync(join(vsixDir, 'fanout.vsix')) ? statSync(join(vsixDir, 'fanout.vsix')).size : null;
     const kb = (bytes: number | undefined): string => (bytes === undefined ? 'not built' : `${(bytes / 1024).toFixed(1)} KB`);
     const at = (n: number) => rows.find((row) => row.n === n);
     const target = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? 'met' : 'MISSED');
@@ -193,19 +291,30 @@ async function main(): Promise<void> {
       `| 3. CLI cold start to first request on the wire | ${show(cold.cli, 1, ' ms')} | ≤ 250 ms | ${target(cold.cli.median <= 250)} |`,
       `| 3. bare \`node\` script to first request (baseline) | ${show(cold.bareNode, 1, ' ms')} | | |`,
       `| 3. CLI cold start ÷ bare node | ${show(cold.ratio, 2)} | | |`,
+      ...('skipped' in peers ? [`| 2. peer (promptfoo) | not measured: ${peers.skipped} | | |`] : [
+        `| 2. promptfoo ${peers.version}: \`promptfoo eval\` wall time, 4 deployments | ${show(peers.promptfooWallMs, 0, ' ms')} | | |`,
+        `| 2. Fanout: \`fanout run\` wall time, same 4 deployments | ${show(peers.fanoutWallMs, 0, ' ms')} | | |`,
+        `| 2. promptfoo wall ÷ Fanout wall | ${show(peers.wallRatio, 2)} | | |`,
+        `| 2. per-answer latency: promptfoo reports / Fanout reports (nominal ${peers.nominalMs} ms) | ${show(peers.promptfooLatencyMs, 0, ' ms')} / ${show(peers.fanoutTotalMs, 0, ' ms')} | | |`,
+      ]),
+      ...(hostFigures ? [
+        `| 4. activation: time inside activate(), real extension host | ${hostFigures.activationMs.toFixed(1)} ms (module load to end of activate: ${hostFigures.sinceLoadMs.toFixed(1)} ms) | ≤ 50 ms, no SDK loaded | ${target(hostFigures.activationMs <= 50)} |`,
+        `| 4. extension host heap growth after ${hostFigures.runs} playground runs (4 deployments each) | ${hostFigures.heapGrowthMB.toFixed(2)} MB (${hostFigures.heapBeforeMB.toFixed(1)} → ${hostFigures.heapAfterMB.toFixed(1)} MB, ${hostFigures.seconds.toFixed(1)} s) | ≤ 10 MB | ${target(hostFigures.heapGrowthMB <= 10)} |`,
+      ] : ['| 4. extension host figures | not measured (FANOUT_BENCH_SKIP_EDITOR=1, or the editor rig failed: see the log) | | |']),
       ...(frames ? [
         `| 5. webview: longest frame while ${frames.columns} columns stream ${frames.tokensPerColumn} tokens at ${frames.tokensPerSecond}/s | ${frames.webview.maxFrameMs} ms (p95 ${frames.webview.p95FrameMs} ms, ${frames.webview.frames} frames) | no frame > 50 ms | ${target(frames.webview.framesOver50ms === 0)} |`,
         `| 5. webview: frames over 50 ms / dropped frames / long tasks | ${frames.webview.framesOver50ms} / ${frames.webview.droppedFrames} / ${frames.webview.longTasks} (longest ${frames.webview.longestTaskMs} ms) | | |`,
         `| 5. workbench around it: longest frame, frames over 50 ms | ${frames.workbench.maxFrameMs} ms, ${frames.workbench.framesOver50ms} | | |`,
       ] : ['| 5. webview frames | not measured (FANOUT_BENCH_SKIP_EDITOR=1, or the editor rig failed: see the log) | | |']),
+      `| 4. .vsix size | ${vsixBytes === null ? 'not built' : kb(vsixBytes)} | | |`,
       ...Object.entries(sizes).map(([file, bytes]) => `| size: ${file} | ${kb(bytes)} | ${file === 'dist/extension.js' ? '≤ 300 KB' : ''} | ${file === 'dist/extension.js' ? target(bytes <= 300 * 1024) : ''} |`),
       '',
-      'Peer comparison (promptfoo) and extension activation and heap: see bench/README.md.',
+      'How each figure is measured: bench/README.md.',
     ].join('\n');
     mkdirSync('bench/results', { recursive: true });
     const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
     writeFileSync(`bench/results/bench-${stamp}.md`, `${md}\n`);
-    writeFileSync(`bench/results/bench-${stamp}.json`, JSON.stringify({ started: new Date(started).toISOString(), node: process.version, quick: QUICK, stream: STREAM, overhead: rows, ttftDelta: ttft, coldStart: cold, webviewFrames: frames, bundleBytes: sizes }, null, 2));
+    writeFileSync(`bench/results/bench-${stamp}.json`, JSON.stringify({ started: new Date(started).toISOString(), node: process.version, quick: QUICK, stream: STREAM, overhead: rows, ttftDelta: ttft, coldStart: cold, webviewFrames: frames, extensionHost: hostFigures, peer: peers, vsixBytes, bundleBytes: sizes }, null, 2));
     console.log(`\n${md}\n\nwritten: bench/results/bench-${stamp}.md and .json`);
   } finally {
     await peer.stop();

@@ -13,7 +13,8 @@ const t = (message) => console.log(`[test:vscode ${((Date.now() - started) / 100
 execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.test.json')], { stdio: 'inherit' });
 execFileSync(process.execPath, [join(ROOT, 'esbuild.mjs')], { stdio: 'inherit', cwd: ROOT });
 const extensionDevelopmentPath = ROOT;
-const extensionTestsPath = join(ROOT, 'out/test/vscode/index.js');
+// FANOUT_VSCODE_TESTS runs another run() entry the same way (the bench's extension-host figures)
+const extensionTestsPath = process.env.FANOUT_VSCODE_TESTS ? join(ROOT, process.env.FANOUT_VSCODE_TESTS) : join(ROOT, 'out/test/vscode/index.js');
 
 if (process.env.FANOUT_VSCODE_RUNNER === 'electron') {
   const { runTests } = await import('@vscode/test-electron');

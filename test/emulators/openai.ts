@@ -123,6 +123,10 @@ export class OpenAIEmulator {
       return;
     }
     if (!body.stream) {
+      // a non-streamed answer arrives when a streamed one would end: first-token delay plus the tokens at their rate
+      const count = answerTokens(behaviour, model).length;
+      const wait = (behaviour.firstTokenDelayMs ?? 0) + (behaviour.tokensPerSecond ? ((count - 1) * 1000) / behaviour.tokensPerSecond : 0);
+      if (wait > 0) await sleep(wait);
       const text = answerTokens(behaviour, model).join('');
       sendJson(response, 200, { id: `chatcmpl-${requestId}`, object: 'chat.completion', created: now(), model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: usageOf(inputTokens, answerTokens(behaviour, model).length, behaviour) }, ids);
       return;

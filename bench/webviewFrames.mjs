@@ -37,8 +37,11 @@ const browser = await launchChromium();
 const probe = () => {
   window.__frames = [];
   window.__long = [];
+  window.__slow = [];
+  window.__t0 = performance.now();
   let last = performance.now();
   const tick = (now) => {
+    if (now - last > 50) window.__slow.push([Math.round(now - window.__t0), Math.round(now - last), document.querySelectorAll('[data-status="streaming"]').length]);
     window.__frames.push(now - last);
     last = now;
     if (!window.__stop) requestAnimationFrame(tick);
@@ -50,9 +53,9 @@ const probe = () => {
 };
 const collect = () => {
   window.__stop = true;
-  return { frames: window.__frames, long: window.__long };
+  return { frames: window.__frames, long: window.__long, slow: window.__slow };
 };
-const summarise = ({ frames, long }) => {
+const summarise = ({ frames, long, slow }) => {
   const sorted = [...frames].sort((a, b) => a - b);
   return {
     frames: frames.length,
@@ -62,6 +65,8 @@ const summarise = ({ frames, long }) => {
     droppedFrames: frames.reduce((sum, f) => sum + Math.max(0, Math.round(f / (1000 / 60)) - 1), 0),
     longTasks: long.length,
     longestTaskMs: Math.round(Math.max(0, ...long)),
+    /** [ms since the run started, frame length, columns still streaming] for every frame over 50 ms */
+    slowFrames: slow ?? [],
   };
 };
 let result;

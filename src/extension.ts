@@ -1,7 +1,9 @@
 /** activate(): builds the services and registers them. Loads no provider SDK: those load on first use. */
 import * as vscode from 'vscode';
 import { join } from 'node:path';
+import type { DeploymentResult } from './core/fanout';
 import { HistoryStore } from './core/history';
+import { SpendLedger } from './core/ledger';
 import { Redactor } from './core/redact';
 import { ApiKeyStore } from './vscode/apiKeyStore';
 import { registerCommands } from './vscode/commands';
@@ -10,6 +12,8 @@ import { DeploymentSettings } from './vscode/deploymentSettings';
 import { Log } from './vscode/log';
 import { OutputDocuments } from './vscode/outputDocuments';
 import { Playground } from './vscode/playground';
+import { ActiveDeployment } from './vscode/activeDeployment';
+import { SpendStatus } from './vscode/spendStatus';
 
 const loadedAt = performance.now();
 
@@ -22,6 +26,9 @@ export interface FanoutApi {
   readonly log: Log;
   readonly playground: Playground;
   readonly history: HistoryStore;
+  readonly ledger: SpendLedger;
+  readonly status: SpendStatus;
+  readonly active: ActiveDeployment;
   /** Everything Fanout keeps in the editor's global and workspace state (no secret is ever there). */
   storage(): { global: Record<string, unknown>; workspace: Record<string, unknown> };
 }
@@ -39,18 +46,41 @@ export function activate(context: vscode.ExtensionContext): FanoutApi {
     redact: (text) => redactor.redact(text),
   });
   const outputs = new OutputDocuments();
+  const ledger = new SpendLedger(join(context.globalStorageUri.fsPath, 'spend.jsonl'));
+  const authFailures = new Map<string, string>();
+  // status is created below; results recorded before it exists only wait for its first refresh
+  let status: SpendStatus | undefined;
+  const onResults = async (runId: string, results: readonly DeploymentResult[], source: string): Promise<void> => {
+    for (const result of results) {
+      if (result.error?.kind === 'auth') authFailures.set(result.deployment, result.error.message);
+      else if (result.status === 'ok') authFailures.delete(result.deployment);
+    }
+    try {
+      await ledger.recordResults(runId, results, source);
+    } catch (error) {
+      log.error(`spend: could not record: ${(error as Error).message}`);
+    }
+    await status?.refresh();
+  };
   const playground = new Playground({
     extensionUri: context.extensionUri, settings, credentials, history, outputs, log, globalState: context.globalState,
     historyEnabled: () => config().get<boolean>('history.enabled', true),
     redact: (text) => redactor.redact(text),
+    onResults,
   });
-  context.subscriptions.push(log, settings, keys, outputs, playground, ...registerCommands({ settings, keys, credentials, log, playground }));
+  const active = new ActiveDeployment({ settings, keys, credentials, ledger, globalState: context.globalState, playground, log, authFailures, onSpend: () => void status?.refresh() });
+  status = new SpendStatus(ledger, () => active.id, context.globalState, log, context.globalStorageUri);
+  active.onDidChange(() => void status?.refresh());
+  settings.onDidChange(() => void status?.refresh());
+  void status.refresh();
+  context.subscriptions.push(log, settings, keys, outputs, playground, active, status,
+    ...registerCommands({ settings, keys, credentials, log, playground, active, ledger, status, onResults }));
   void settings.reportProblems();
   const activationMs = performance.now() - started;
   const sinceLoadMs = performance.now() - loadedAt;
   log.info(`activated in ${activationMs.toFixed(1)} ms (${sinceLoadMs.toFixed(1)} ms since the module loaded; ${settings.deployments.length} deployments)`);
   const dump = (memento: vscode.Memento) => Object.fromEntries(memento.keys().map((key) => [key, memento.get(key)]));
-  return { activationMs, sinceLoadMs, settings, log, playground, history, storage: () => ({ global: dump(context.globalState), workspace: dump(context.workspaceState) }) };
+  return { activationMs, sinceLoadMs, settings, log, playground, history, ledger, status, active, storage: () => ({ global: dump(context.globalState), workspace: dump(context.workspaceState) }) };
 }
 
 export function deactivate(): void {}

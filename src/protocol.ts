@@ -140,4 +140,6 @@ export type HostMessage =
   | { type: 'columnStatus'; runId: string; deploymentId: string; status: ColumnStatus; note: string | null; ttftMs: number | null }
   | { type: 'columnResult'; runId: string; result: ColumnResult }
   | { type: 'runFinished'; runId: string; badges: Badges; summary: Array<{ deploymentId: string; ttftP50: number | null; ttftP95: number | null; totalP50: number | null; totalP95: number | null }> | null }
-  | { type: 'notice'; level: 'info' | 'error'; text: string };
+  | { type: 'notice'; level: 'info' | 'error'; text: string }
+  /** Fill the prompt (from an editor selection) and check these deployments. */
+  | { type: 'setPrompt'; prompt: string; selected: string[] };

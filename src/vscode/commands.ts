@@ -10,6 +10,11 @@ import { testConnection } from './testConnection';
 import { addDeployment } from './addDeployment';
 import type { Log } from './log';
 import type { Playground } from './playground';
+import type { ActiveDeployment } from './activeDeployment';
+import type { DeploymentResult } from '../core/fanout';
+import type { SpendLedger } from '../core/ledger';
+import type { SpendStatus } from './spendStatus';
+import { showSpend } from './spendReport';
 
 export interface CommandServices {
   settings: DeploymentSettings;
@@ -17,6 +22,10 @@ export interface CommandServices {
   credentials: ExtensionCredentials;
   log: Log;
   playground: Playground;
+  active: ActiveDeployment;
+  ledger: SpendLedger;
+  status: SpendStatus;
+  onResults: (runId: string, results: readonly DeploymentResult[], source: string) => Promise<void>;
 }
 
 export const COMMANDS = {
@@ -24,6 +33,12 @@ export const COMMANDS = {
   clearHistory: 'fanout.clearHistory',
   testConnection: 'fanout.testConnection',
   addDeployment: 'fanout.addDeployment',
+  switchDeployment: 'fanout.switchDeployment',
+  switchDeploymentSet: 'fanout.switchDeploymentSet',
+  showSpend: 'fanout.showSpend',
+  resetSpend: 'fanout.resetSpend',
+  runSelection: 'fanout.runSelection',
+  compareSelection: 'fanout.compareSelection',
   compare: 'fanout.compare',
   checkDeployments: 'fanout.checkDeployments',
   editDeployments: 'fanout.editDeployments',
@@ -33,8 +48,28 @@ export const COMMANDS = {
 } as const;
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
-  const { settings, keys, log, playground } = services;
+  const { settings, keys, log, playground, active, ledger, status } = services;
   return [
+    // (deploymentId): switch without asking
+    vscode.commands.registerCommand(COMMANDS.switchDeployment, async (id?: unknown) => {
+      if (typeof id === 'string' && settings.deployments.some((deployment) => deployment.id === id)) {
+        await active.set(id);
+        return id;
+      }
+      return active.pick();
+    }),
+    vscode.commands.registerCommand(COMMANDS.switchDeploymentSet, () => active.pickSet()),
+    vscode.commands.registerCommand(COMMANDS.showSpend, () => showSpend(ledger)),
+    vscode.commands.registerCommand(COMMANDS.resetSpend, async () => {
+      const choice = await vscode.window.showWarningMessage('Fanout: forget everything spent so far (the ledger in every window)?', { modal: true }, 'Reset');
+      if (choice !== 'Reset') return false;
+      await ledger.clear();
+      await status.refresh();
+      log.info('spend ledger reset');
+      return true;
+    }),
+    vscode.commands.registerCommand(COMMANDS.runSelection, () => active.runSelection()),
+    vscode.commands.registerCommand(COMMANDS.compareSelection, () => active.compareSelection()),
     vscode.commands.registerCommand(COMMANDS.openPlayground, () => {
       playground.open();
     }),
@@ -48,11 +83,11 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       const needsKey = deployment && (deployment.provider === 'openai' || deployment.provider === 'gemini' || (deployment.provider === 'azure-openai' && deployment.auth !== 'entra') || (deployment.provider === 'bedrock' && !deployment.profile));
       const next = await vscode.window.showInformationMessage(`Fanout: added "${id}".`, ...(needsKey ? ['Set API Key'] : []), 'Test Connection');
       if (next === 'Set API Key') await setApiKey(settings, keys, log, id);
-      if (next === 'Test Connection' || next === 'Set API Key') await testConnection(settings, services.credentials, log, id);
+      if (next === 'Test Connection' || next === 'Set API Key') await testConnection(settings, services.credentials, log, id, services.onResults);
       return id;
     }),
     // (deploymentId | 'all'): test without asking which
-    vscode.commands.registerCommand(COMMANDS.testConnection, (target?: unknown) => testConnection(settings, services.credentials, log, typeof target === 'string' ? target : undefined)),
+    vscode.commands.registerCommand(COMMANDS.testConnection, (target?: unknown) => testConnection(settings, services.credentials, log, typeof target === 'string' ? target : undefined, services.onResults)),
     // arguments let other extensions and tests drive the commands: (prompt, deploymentIds)
     vscode.commands.registerCommand(COMMANDS.compare, (prompt?: unknown, deploymentIds?: unknown) =>
       compareCommand(services, typeof prompt === 'string' ? prompt : undefined, Array.isArray(deploymentIds) ? deploymentIds.filter((id): id is string => typeof id === 'string') : undefined)),

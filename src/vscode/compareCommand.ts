@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import type { CredentialResolver } from '../core/credential';
 import { providerLabel, type Deployment } from '../core/deployment';
-import { runFanout, type FanoutOptions } from '../core/fanout';
+import { randomUUID } from 'node:crypto';
+import { runFanout, type DeploymentResult, type FanoutOptions } from '../core/fanout';
 import { formatMarkdown } from '../core/report';
 import { loadAdapter } from '../providers/registry';
 import type { DeploymentSettings } from './deploymentSettings';
@@ -16,6 +17,7 @@ export interface CompareServices {
   settings: DeploymentSettings;
   credentials: CredentialResolver;
   log: Log;
+  onResults: (runId: string, results: readonly DeploymentResult[], source: string) => Promise<void>;
 }
 
 export function engineOptions(): Pick<FanoutOptions, 'timeoutMs' | 'idleTimeoutMs' | 'firstByteTimeoutMs' | 'retry' | 'transport'> {
@@ -76,6 +78,7 @@ export async function compareCommand(services: CompareServices, prompt?: string,
       });
     },
   );
+  await services.onResults(randomUUID(), results, 'compare');
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: formatMarkdown([results], text) });
   await vscode.window.showTextDocument(document, { preview: false });
   // the report is a table: show it rendered, full width; its source stays open in a tab

@@ -60,6 +60,10 @@ export class PlaygroundPanel extends Disposable {
     this.register(services.settings.onDidChange(() => this.post({ type: 'deployments', deployments: this.deploymentViews() })));
   }
 
+  setPrompt(prompt: string, selected: string[]): void {
+    this.post({ type: 'setPrompt', prompt, selected });
+  }
+
   reveal(): void {
     this.panel.reveal(undefined, false);
   }
@@ -249,6 +253,7 @@ export class PlaygroundPanel extends Disposable {
         });
         batcher.dispose();
         runs.push(results);
+        await this.services.onResults(`${runId}:${iteration}`, results, 'playground');
         if (!partial) await this.record(request, results);
       }
       const finalResults = [...(this.last?.results.values() ?? [])];

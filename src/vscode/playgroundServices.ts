@@ -1,6 +1,7 @@
 /** What the playground needs from the rest of the extension, handed in as one object. */
 import type * as vscode from 'vscode';
 import type { CredentialResolver } from '../core/credential';
+import type { DeploymentResult } from '../core/fanout';
 import type { HistoryStore } from '../core/history';
 import type { DeploymentSettings } from './deploymentSettings';
 import type { Log } from './log';
@@ -16,4 +17,6 @@ export interface PlaygroundServices {
   outputs: OutputDocuments;
   log: Log;
   redact: (text: string) => string;
+  /** Every finished run's results: spend is recorded and credential health noted. */
+  onResults: (runId: string, results: readonly DeploymentResult[], source: string) => Promise<void>;
 }

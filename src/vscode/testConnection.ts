@@ -13,7 +13,7 @@ import type { Log } from './log';
 
 const ALL = '$(checklist) All deployments';
 
-export async function testConnection(settings: DeploymentSettings, credentials: CredentialResolver, log: Log, target?: string): Promise<DeploymentResult[]> {
+export async function testConnection(settings: DeploymentSettings, credentials: CredentialResolver, log: Log, target?: string, onResults?: (runId: string, results: readonly DeploymentResult[], source: string) => Promise<void>): Promise<DeploymentResult[]> {
   if (settings.deployments.length === 0) {
     void vscode.window.showInformationMessage('Fanout: no deployments to test yet. Add them with "Fanout: Add Deployment".');
     return [];
@@ -29,6 +29,7 @@ export async function testConnection(settings: DeploymentSettings, credentials: 
     runFanout({ messages: [{ role: 'user', content: 'Reply with the word OK.' }], params: { maxTokens: 16 } }, deployments, {
       loadAdapter, credentials, timeoutMs: 30_000, firstByteTimeoutMs: 20_000, retry: { maxRetries: 0 },
     }));
+  await onResults?.(`test-${Date.now()}`, results, 'test');
   for (const result of results) {
     log.info(`test connection ${result.deployment}: ${result.status} in ${result.metrics.totalMs ?? '—'} ms, credential ${result.credentialSource ?? 'none'} (${result.credentialMs} ms)${result.error ? `: ${result.error.kind}: ${result.error.message}` : ''}`);
   }

@@ -388,6 +388,14 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'notice':
       showNotice(message.level, message.text);
       return;
+    case 'setPrompt':
+      prompt.value = message.prompt;
+      select(message.selected.filter((id) => deployments.some((deployment) => deployment.id === id && deployment.runnable)));
+      renderVariables();
+      persist();
+      updateRunState();
+      prompt.focus();
+      return;
   }
 });
 

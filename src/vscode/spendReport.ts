@@ -4,9 +4,9 @@ import { summarise, type SpendLedger } from '../core/ledger';
 import { PRICE_TABLE_DATE } from '../core/pricing';
 import { formatCost } from '../core/report';
 
-function bars(rows: Array<{ name: string; usd: number; requests: number }>): string[] {
+function bars(label: string, rows: Array<{ name: string; usd: number; requests: number }>): string[] {
   const top = Math.max(...rows.map((row) => row.usd), 0);
-  return ['| | cost | answers | |', '|---|---:|---:|---|', ...rows.map((row) => `| ${row.name} | ${formatCost(row.usd)} | ${row.requests} | ${'█'.repeat(top > 0 ? Math.max(1, Math.round((row.usd / top) * 24)) : 0)} |`)];
+  return [`| ${label} | cost | answers | |`, '|---|---:|---:|---|', ...rows.map((row) => `| ${row.name} | ${formatCost(row.usd)} | ${row.requests} | ${'█'.repeat(top > 0 ? Math.max(1, Math.round((row.usd / top) * 24)) : 0)} |`)];
 }
 
 export async function spendReport(ledger: SpendLedger): Promise<string> {
@@ -19,7 +19,7 @@ export async function spendReport(ledger: SpendLedger): Promise<string> {
     `Costs come from the usage each service reported and the price table of ${PRICE_TABLE_DATE}; answers with no known price are not counted.${skipped ? ` ${skipped} unreadable line(s) of the ledger were skipped.` : ''}`, '',
   ];
   if (all.requests === 0) return [...lines, '*Nothing spent yet.*', ''].join('\n');
-  lines.push('## Per day', '', ...bars(all.byDay.slice(-31)), '', '## Per deployment', '', ...bars(all.byDeployment), '', '## Per provider', '', ...bars(all.byProvider), '');
+  lines.push('## Per day', '', ...bars('day', all.byDay.slice(-31)), '', '## Per deployment', '', ...bars('deployment', all.byDeployment), '', '## Per provider', '', ...bars('provider', all.byProvider), '');
   return lines.join('\n');
 }
 

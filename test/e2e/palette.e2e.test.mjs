@@ -91,4 +91,26 @@ describe('Fanout in a real VS Code, from the palette', function () {
     }, JSON.stringify(rows));
     assert.deepEqual(rows[0]?.slice(0, 6), ['deployment', 'provider', 'model', 'status', 'ttft', 'total']);
   });
+  it('switches the deployment from the palette, shows spend in the status bar, and reports it', async () => {
+    await runCommand(page, 'Fanout: Switch Deployment');
+    await page.locator('.quick-input-title', { hasText: 'Fanout: Switch Deployment' }).waitFor({ timeout: 15_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'per 1M tokens' }).first().waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(300);
+    await screenshot(page, '05-switch-deployment');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'gemini-flash' }).first().click();
+    const item = page.locator('#fanout\\.fanout\\.fanout\\.status, .statusbar-item', { hasText: 'gemini-flash' }).first();
+    await item.waitFor({ timeout: 15_000 });
+    assert.match(await item.innerText(), /gemini-flash · \$[\d.]+ today/);
+    await item.hover();
+    await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(400);
+    await screenshot(page, '06-status-bar-tooltip');
+    await page.mouse.move(700, 300);
+    await runCommand(page, 'Fanout: Show Spend');
+    const rows = await webviewTableRows(page, 30_000);
+    assert.ok(rows.length >= 2, JSON.stringify(rows));
+    await page.waitForTimeout(400);
+    await screenshot(page, '07-spend-report');
+  });
+
 });

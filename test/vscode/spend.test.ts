@@ -40,6 +40,22 @@ describe('switch deployments, see spend', () => {
     assert.match(api.status.item.accessibilityInformation?.label ?? '', /active deployment pricey/);
   });
 
+  it('runs the selection on the active deployment, streaming into an editor beside, and counts its cost', async () => {
+    const { api } = await activated();
+    const key = await import('../support/fixtures');
+    await vscode.commands.executeCommand('fanout.setApiKey', 'pricey', key.KEYS.openai);
+    await vscode.commands.executeCommand('fanout.switchDeployment', 'pricey');
+    const source = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'Explain TCP in one line.\nignored line' });
+    const editor = await vscode.window.showTextDocument(source);
+    editor.selection = new vscode.Selection(0, 0, 0, source.lineAt(0).text.length);
+    const before = (await api.ledger.summary('today')).requests;
+    const output = await vscode.commands.executeCommand<vscode.TextDocument>('fanout.runSelection');
+    assert.match(output.getText(), /^\[llama3\.3\] Fanout streams/);
+    assert.match(output.getText(), /\*pricey · first token \d+\sms · total \d+\sms · 12 tokens · \$/);
+    assert.match(JSON.parse(emulators.openai.server.requests.at(-1)!.body).messages[0].content, /^Explain TCP in one line\.$/);
+    assert.equal((await api.ledger.summary('today')).requests, before + 1);
+  });
+
   it('running prompts raises the spend by exactly the priced amount; the budget warns once; the ledger is read back after a restart', async () => {
     const { api } = await activated();
     const key = await import('../support/fixtures');

@@ -14,6 +14,8 @@ import { OutputDocuments } from './vscode/outputDocuments';
 import { Playground } from './vscode/playground';
 import { ActiveDeployment } from './vscode/activeDeployment';
 import { SpendStatus } from './vscode/spendStatus';
+import { CHAT_VENDOR, ChatModels } from './vscode/chatModels';
+import { PromptFiles } from './vscode/promptFiles';
 
 const loadedAt = performance.now();
 
@@ -73,7 +75,11 @@ export function activate(context: vscode.ExtensionContext): FanoutApi {
   active.onDidChange(() => void status?.refresh());
   settings.onDidChange(() => void status?.refresh());
   void status.refresh();
-  context.subscriptions.push(log, settings, keys, outputs, playground, active, status,
+  const chatModels = new ChatModels(settings, keys, credentials, onResults);
+  // VS Code builds without the language model API (older or trimmed ones) simply get no chat models
+  if (typeof vscode.lm?.registerLanguageModelChatProvider === 'function') context.subscriptions.push(vscode.lm.registerLanguageModelChatProvider(CHAT_VENDOR, chatModels));
+  const promptFiles = new PromptFiles(settings, active, playground);
+  context.subscriptions.push(log, settings, keys, outputs, playground, active, status, chatModels, promptFiles,
     ...registerCommands({ settings, keys, credentials, log, playground, active, ledger, status, onResults }));
   void settings.reportProblems();
   const activationMs = performance.now() - started;

@@ -142,4 +142,4 @@ export type HostMessage =
   | { type: 'runFinished'; runId: string; badges: Badges; summary: Array<{ deploymentId: string; ttftP50: number | null; ttftP95: number | null; totalP50: number | null; totalP95: number | null }> | null }
   | { type: 'notice'; level: 'info' | 'error'; text: string }
   /** Fill the prompt (from an editor selection) and check these deployments. */
-  | { type: 'setPrompt'; prompt: string; selected: string[] };
+  | { type: 'setPrompt'; prompt: string; selected: string[]; system?: string; params?: PlaygroundState['params']; variables?: Record<string, string> };

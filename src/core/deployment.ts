@@ -213,12 +213,15 @@ function describeIssue(issue: z.core.$ZodIssue, kind: ProviderKind, label: strin
   if (value === undefined) {
     return [{ path, message: `missing — ${providerLabel(kind)} needs it: ${hint ?? 'add it'}` }];
   }
-  const problem = issue.code === 'invalid_type' ? `must be ${EXPECTED[issue.expected] ?? `a ${issue.expected}`}` : issue.message;
+  const problem = issue.code === 'invalid_type' ? `must be ${describeExpected(issue.expected)}` : issue.message;
   const shown = typeof value === 'string' ? JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value) : JSON.stringify(value);
   return [{ path, message: `${shown} ${problem}${hint ? ` — ${hint}` : ''}` }];
 }
 
 const EXPECTED: Record<string, string> = { number: 'a number', int: 'a whole number', string: 'text in quotes', object: 'an object', array: 'a list', boolean: 'true or false' };
+
+/** "a whole number", "a list"…: what a value of the expected type is called, for messages. */
+export const describeExpected = (expected: string): string => EXPECTED[expected] ?? `a ${expected}`;
 
 function nestedFields(parent: string | undefined): string[] {
   if (parent === 'pricing') return Object.keys(pricingSchema.shape);

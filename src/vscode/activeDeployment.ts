@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { providerLabel, type Deployment } from '../core/deployment';
 import { runFanout } from '../core/fanout';
+import type { ChatRequest } from '../core/stream';
 import { lookupPrice } from '../core/pricing';
 import { formatCost, formatMs } from '../core/report';
 import type { SpendLedger } from '../core/ledger';
@@ -136,6 +137,11 @@ export class ActiveDeployment {
       void vscode.window.showInformationMessage('Fanout: select the text to send first.');
       return undefined;
     }
+    return this.runPrompt({ messages: [{ role: 'user', content: prompt }], params: {} }, 'selection');
+  }
+
+  /** Streams an answer from the active deployment into a new editor beside, ending with its metrics. */
+  async runPrompt(request: ChatRequest, source: string): Promise<vscode.TextDocument | undefined> {
     const deployment = this.deployment;
     if (!deployment) {
       await this.pick();
@@ -156,7 +162,7 @@ export class ActiveDeployment {
     const timer = setInterval(flush, 50);
     const runId = randomUUID();
     const [result] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Fanout: ${deployment.id}` }, () =>
-      runFanout({ messages: [{ role: 'user', content: prompt }], params: {} }, [deployment], {
+      runFanout(request, [deployment], {
         loadAdapter, credentials: this.services.credentials, ...engineOptions(),
         onEvent: (event) => {
           if (event.type === 'part' && event.part.type === 'text-delta') pending += event.part.text;
@@ -166,7 +172,7 @@ export class ActiveDeployment {
     flush();
     await writing;
     if (result) {
-      await this.services.ledger.recordResults(runId, [result], 'selection');
+      await this.services.ledger.recordResults(runId, [result], source);
       this.services.onSpend();
       const footer = result.status === 'ok'
         ? `\n\n---\n*${deployment.id} · first token ${formatMs(result.metrics.ttftMs)} · total ${formatMs(result.metrics.totalMs)} · ${result.metrics.outputTokens ?? '—'} tokens · ${formatCost(result.metrics.costUsd)}*\n`
@@ -182,7 +188,12 @@ export class ActiveDeployment {
     const prompt = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
     const panel = this.services.playground.open();
     await panel.whenReady;
-    panel.setPrompt(prompt, this.activeSet ?? this.services.settings.deployments.map((deployment) => deployment.id));
+    panel.setPrompt({ prompt, selected: this.activeSet ?? this.services.settings.deployments.map((deployment) => deployment.id) });
+  }
+
+  /** The deployments a comparison goes to when nothing names them: the active set, else every deployment. */
+  get compareTargets(): string[] {
+    return this.activeSet ?? this.services.settings.deployments.map((deployment) => deployment.id);
   }
 
   dispose(): void {

@@ -60,8 +60,8 @@ export class PlaygroundPanel extends Disposable {
     this.register(services.settings.onDidChange(() => this.post({ type: 'deployments', deployments: this.deploymentViews() })));
   }
 
-  setPrompt(prompt: string, selected: string[]): void {
-    this.post({ type: 'setPrompt', prompt, selected });
+  setPrompt(content: Omit<Extract<HostMessage, { type: 'setPrompt' }>, 'type'>): void {
+    this.post({ type: 'setPrompt', ...content });
   }
 
   reveal(): void {

@@ -390,6 +390,13 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       return;
     case 'setPrompt':
       prompt.value = message.prompt;
+      if (message.system !== undefined) system.value = message.system;
+      if (message.variables) state.variables = { ...state.variables, ...message.variables };
+      if (message.params) {
+        paramInput(temperature).value = message.params.temperature?.toString() ?? '';
+        paramInput(maxTokens).value = message.params.maxTokens?.toString() ?? '';
+        paramInput(topP).value = message.params.topP?.toString() ?? '';
+      }
       select(message.selected.filter((id) => deployments.some((deployment) => deployment.id === id && deployment.runnable)));
       renderVariables();
       persist();

@@ -22,7 +22,8 @@ export interface Metrics {
 
 export interface DeploymentResult {
   deployment: string;
-  provider: ProviderKind;
+  /** A cloud provider, or `vscode-lm` for a chat model the editor itself offers (playground only). */
+  provider: ProviderKind | 'vscode-lm';
   model: string;
   status: RunStatus;
   text: string;

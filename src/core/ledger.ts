@@ -12,7 +12,7 @@ export interface SpendRecord {
   id: string;
   at: string;
   deployment: string;
-  provider: ProviderKind;
+  provider: ProviderKind | 'vscode-lm';
   model: string;
   inputTokens: number;
   outputTokens: number;

@@ -17,6 +17,7 @@ import { refusal } from '../core/trust';
 import { validateWebviewMessage, type ColumnResult, type DeploymentView, type HistorySummary, type HostMessage, type RunRequest, type WebviewMessage } from '../protocol';
 import { loadAdapter } from '../providers/registry';
 import { actionsFor, repairSignIn } from './columnActions';
+import { editorChatModels, editorModelId, editorModelView, runEditorModel } from './editorChatModels';
 import { engineOptions } from './compareCommand';
 import { DeltaBatcher } from './deltaBatcher';
 import { Disposable } from './disposable';
@@ -41,6 +42,7 @@ export class PlaygroundPanel extends Disposable {
   private last: LastRun | null = null;
   /** Every message posted, kept for tests of what reaches the webview (bounded). */
   readonly posted: HostMessage[] = [];
+  private editorModels: vscode.LanguageModelChat[] = [];
   private readonly closed = this.register(new vscode.EventEmitter<void>());
   readonly onDidClose = this.closed.event;
 
@@ -58,6 +60,12 @@ export class PlaygroundPanel extends Disposable {
       this.dispose();
     }));
     this.register(services.settings.onDidChange(() => this.post({ type: 'deployments', deployments: this.deploymentViews() })));
+    if (typeof vscode.lm?.onDidChangeChatModels === 'function') this.register(vscode.lm.onDidChangeChatModels(() => void this.refreshEditorModels()));
+  }
+
+  private async refreshEditorModels(): Promise<void> {
+    this.editorModels = await editorChatModels();
+    this.post({ type: 'deployments', deployments: this.deploymentViews() });
   }
 
   setPrompt(content: Omit<Extract<HostMessage, { type: 'setPrompt' }>, 'type'>): void {
@@ -79,10 +87,15 @@ export class PlaygroundPanel extends Disposable {
       this.queue.push(message);
       return;
     }
-    void this.panel.webview.postMessage(message);
+    // a run may finish after its panel was closed: nothing to tell then
+    this.panel.webview.postMessage(message).then(undefined, () => undefined);
   }
 
   private deploymentViews(): DeploymentView[] {
+    return [...this.cloudViews(), ...this.editorModels.map(editorModelView)];
+  }
+
+  private cloudViews(): DeploymentView[] {
     return this.services.settings.deployments.map((deployment) => {
       const source = this.services.settings.sourceOf(deployment.id);
       const refused = refusal(deployment, source, vscode.workspace.isTrusted);
@@ -132,10 +145,11 @@ export class PlaygroundPanel extends Disposable {
     switch (message.type) {
       case 'ready': {
         this.ready = true;
-        void this.panel.webview.postMessage({
+        this.editorModels = await editorChatModels();
+        this.panel.webview.postMessage({
           type: 'init', deployments: this.deploymentViews(), sets: this.sets(), history: await this.historySummaries(), historyEnabled: this.services.historyEnabled(), restore: null,
-        } satisfies HostMessage);
-        for (const queued of this.queue.splice(0)) void this.panel.webview.postMessage(queued);
+        } satisfies HostMessage).then(undefined, () => undefined);
+        for (const queued of this.queue.splice(0)) this.panel.webview.postMessage(queued).then(undefined, () => undefined);
         this.markReady();
         // the editor may have saved the webview's state before the last run: the history has it for sure
         if (this.restored && !message.hasResults) {
@@ -208,7 +222,9 @@ export class PlaygroundPanel extends Disposable {
     }
     const known = new Map(this.services.settings.deployments.map((deployment) => [deployment.id, deployment]));
     const deployments = ids.map((id) => known.get(id)).filter((deployment): deployment is Deployment => deployment !== undefined);
-    if (deployments.length === 0) {
+    if (ids.some((id) => id.startsWith('lm:') && !this.editorModels.some((model) => editorModelId(model) === id))) this.editorModels = await editorChatModels();
+    const editorModels = this.editorModels.filter((model) => ids.includes(editorModelId(model)));
+    if (deployments.length === 0 && editorModels.length === 0) {
       this.post({ type: 'notice', level: 'error', text: 'None of those deployments is in your settings any more.' });
       return;
     }
@@ -226,9 +242,26 @@ export class PlaygroundPanel extends Disposable {
     try {
       for (let iteration = 1; iteration <= repeat && !controller.signal.aborted; iteration++) {
         const batcher = new DeltaBatcher((chunks) => this.post({ type: 'deltas', runId, chunks }));
-        this.post({ type: 'runStarted', runId, deploymentIds: deployments.map((d) => d.id), repeat, iteration, prompt: partial ? null : { system: request.system, prompt: request.prompt, variables: request.variables, params: request.params, selected: request.deploymentIds, repeat: request.repeat } });
+        this.post({ type: 'runStarted', runId, deploymentIds: [...deployments.map((d) => d.id), ...editorModels.map(editorModelId)], repeat, iteration, prompt: partial ? null : { system: request.system, prompt: request.prompt, variables: request.variables, params: request.params, selected: request.deploymentIds, repeat: request.repeat } });
         const seenText = new Set<string>();
-        const results = await runFanout(chat, deployments, {
+        const finished = (result: DeploymentResult): void => {
+          batcher.flush();
+          this.last?.results.set(result.deployment, result);
+          this.post({ type: 'columnResult', runId, result: this.columnResult(result, known.get(result.deployment)) });
+          this.logResult(result);
+        };
+        const editorRuns = editorModels.map((model) => runEditorModel(model, chat, controller.signal, (text, atMs) => {
+          const id = editorModelId(model);
+          if (!seenText.has(id)) {
+            seenText.add(id);
+            this.post({ type: 'columnStatus', runId, deploymentId: id, status: 'streaming', note: null, ttftMs: atMs });
+          }
+          batcher.add(id, text);
+        }).then((result) => {
+          finished(result);
+          return result;
+        }));
+        const cloudResults = deployments.length === 0 ? Promise.resolve([]) : runFanout(chat, deployments, {
           loadAdapter,
           credentials: this.services.credentials,
           signal: controller.signal,
@@ -244,13 +277,11 @@ export class PlaygroundPanel extends Disposable {
               this.post({ type: 'columnStatus', runId, deploymentId: event.deployment, status: 'waiting', note: `retry ${event.attempt} in ${Math.round(event.delayMs)} ms (${event.error.kind})`, ttftMs: null });
               this.services.log.warn(`${event.deployment}: retry ${event.attempt} in ${event.delayMs} ms after ${event.error.kind}: ${event.error.message}`);
             } else if (event.type === 'result') {
-              batcher.flush();
-              this.last?.results.set(event.result.deployment, event.result);
-              this.post({ type: 'columnResult', runId, result: this.columnResult(event.result, known.get(event.result.deployment)) });
-              this.logResult(event.result);
+              finished(event.result);
             }
           },
         });
+        const results = [...(await cloudResults), ...(await Promise.all(editorRuns))];
         batcher.dispose();
         runs.push(results);
         await this.services.onResults(`${runId}:${iteration}`, results, 'playground');

@@ -3,8 +3,8 @@
  * line being written, and a reload skips it and keeps every complete one. Bounded: past the limit the file is
  * compacted by writing a new one beside it and renaming it over (atomic on the same file system).
  */
-import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendLines } from './appendLines';
 import type { DeploymentResult } from './fanout';
 
 export interface HistoryEntry {
@@ -53,8 +53,7 @@ export class HistoryStore {
     };
     const line = `${JSON.stringify(safe)}\n`;
     const write = this.writing.then(async () => {
-      await mkdir(dirname(this.file), { recursive: true });
-      await appendFile(this.file, line, 'utf8');
+      await appendLines(this.file, line);
       await this.compactIfNeeded();
     });
     this.writing = write.catch(() => {});

@@ -2,8 +2,8 @@
  * The spend ledger: one JSON line per priced answer, appended with one write (a crash cuts at most the line being
  * written; a reload skips it), shared by every window through the same file, each record counted once (by id).
  */
-import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { appendLines } from './appendLines';
 import type { DeploymentResult } from './fanout';
 import type { ProviderKind } from './deployment';
 
@@ -63,8 +63,7 @@ export class SpendLedger {
       }));
     if (records.length === 0) return Promise.resolve([]);
     const write = this.writing.then(async () => {
-      await mkdir(dirname(this.file), { recursive: true });
-      await appendFile(this.file, records.map((record) => `${JSON.stringify(record)}\n`).join(''), 'utf8');
+      await appendLines(this.file, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
       return records;
     });
     this.writing = write.catch(() => {});

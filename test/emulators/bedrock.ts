@@ -83,6 +83,7 @@ export class BedrockEmulator {
       return;
     }
     const behaviour = this.behaviour.take(modelId);
+    if (behaviour.resetBeforeHeaders) return drop(response);
     if (behaviour.headersDelayMs) await sleep(behaviour.headersDelayMs);
     if (behaviour.error) {
       const type = behaviour.error.code ?? ({ 400: 'ValidationException', 403: 'AccessDeniedException', 404: 'ResourceNotFoundException', 408: 'ModelTimeoutException', 429: 'ThrottlingException', 500: 'InternalServerException', 503: 'ServiceUnavailableException' } as Record<number, string>)[behaviour.error.status] ?? 'InternalServerException';

@@ -15,6 +15,8 @@ export interface Behaviour {
   text?: string;
   /** Answer with this HTTP error instead of a stream. */
   error?: { status: number; headers?: Record<string, string>; code?: string; message?: string };
+  /** Reset the connection before sending anything at all. */
+  resetBeforeHeaders?: boolean;
   /** Close the socket after this many tokens, with no finish. */
   dropAfterTokens?: number;
   /** Send the cloud's in-stream error after this many tokens (Bedrock: an exception frame). */

@@ -96,6 +96,7 @@ export class GoogleEmulator {
       return;
     }
     const behaviour = this.behaviour.take(model);
+    if (behaviour.resetBeforeHeaders) return drop(response);
     if (behaviour.headersDelayMs) await sleep(behaviour.headersDelayMs);
     if (behaviour.error) {
       const status = behaviour.error.status;

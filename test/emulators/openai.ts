@@ -110,6 +110,7 @@ export class OpenAIEmulator {
     }
 
     const behaviour = this.behaviour.take(model);
+    if (behaviour.resetBeforeHeaders) return drop(response);
     if (behaviour.headersDelayMs) await sleep(behaviour.headersDelayMs);
     if (behaviour.error) {
       sendError(response, flavour, behaviour.error, ids);

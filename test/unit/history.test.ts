@@ -58,6 +58,16 @@ describe('history store', () => {
     assert.equal(skipped, 2);
   });
 
+  it('a record cut by a crash costs only itself: the next append does not glue onto the torn fragment', async () => {
+    const file = fresh();
+    await store(file).append(entry(1));
+    appendFileSync(file, '{"id":"entry-torn","at":"2026-'); // killed mid-write: no newline
+    await store(file).append(entry(2));
+    const { entries, skipped } = await store(file).load();
+    assert.deepEqual(entries.map((e) => e.id), ['entry-1', 'entry-2']);
+    assert.equal(skipped, 1);
+  });
+
   it('never stores a secret: known secrets and key-shaped strings are redacted', async () => {
     const file = fresh();
     const leaky = entry(1, `the key is ${SENTINEL} and AIzaSyA0123456789abcdefghijklmnopqrstu`);

@@ -38,6 +38,16 @@ describe('spend ledger', () => {
     assert.equal(skipped, 1);
   });
 
+  it('a record cut by a crash costs only itself', async () => {
+    const ledger = new SpendLedger(fresh());
+    await ledger.recordResults('run-1', [result('a', 0.001)], 'playground');
+    appendFileSync(ledger.file, '{"id":"run-torn:a","at":');
+    await ledger.recordResults('run-2', [result('a', 0.002)], 'playground');
+    const { records, skipped } = await ledger.load();
+    assert.deepEqual(records.map((r) => r.id), ['run-1:a', 'run-2:a']);
+    assert.equal(skipped, 1);
+  });
+
   it('two windows writing at once lose nothing, and a new instance (a restart) sees it all', async () => {
     const file = fresh();
     const one = new SpendLedger(file);

@@ -1,0 +1,25 @@
+/** A window that writes history and spend as fast as it can until it is killed (the crash test's victim). */
+import { HistoryStore } from '../../src/core/history';
+import { SpendLedger } from '../../src/core/ledger';
+import type { DeploymentResult } from '../../src/core/fanout';
+
+const [historyFile, ledgerFile, tag] = process.argv.slice(2) as [string, string, string];
+const history = new HistoryStore(historyFile, { maxEntries: 100_000, redact: (text) => text });
+const ledger = new SpendLedger(ledgerFile);
+const text = 'answer text '.repeat(4000); // ~48 KB a record: writes take long enough to be cut
+
+async function loop(): Promise<void> {
+  for (let n = 0; ; n++) {
+    const result: DeploymentResult = {
+      deployment: 'd', provider: 'openai', model: 'gpt-4o-mini', status: 'ok', text, finishReason: 'stop', error: null, requestId: null, answeredModel: null,
+      retries: 0, credentialMs: 0, credentialSource: null, costNote: null, cachedInputTokens: null,
+      metrics: { ttftMs: 1, totalMs: 2, inputTokens: 1, outputTokens: 1, tokensPerSecond: 1, costUsd: 0.001 },
+    };
+    await Promise.all([
+      history.append({ id: `${tag}-${n}`, at: new Date().toISOString(), system: '', prompt: 'p', variables: {}, params: {}, deploymentIds: ['d'], results: [result] }),
+      ledger.recordResults(`${tag}-${n}`, [{ ...result, text: 'x'.repeat(20_000) }], 'chaos'),
+    ]);
+  }
+}
+
+void loop();

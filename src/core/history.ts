@@ -4,7 +4,7 @@
  * compacted by writing a new one beside it and renaming it over (atomic on the same file system).
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { appendLines } from './appendLines';
+import { appendLines, readJsonLines } from './jsonLines';
 import type { DeploymentResult } from './fanout';
 
 export interface HistoryEntry {
@@ -61,26 +61,8 @@ export class HistoryStore {
   }
 
   async load(): Promise<LoadedHistory> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], skipped: 0 };
-      throw error;
-    }
-    const entries: HistoryEntry[] = [];
-    let skipped = 0;
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const value: unknown = JSON.parse(line);
-        if (isEntry(value)) entries.push(value);
-        else skipped++;
-      } catch {
-        skipped++;
-      }
-    }
-    return { entries: entries.slice(-this.options.maxEntries), skipped };
+    const { values, skipped } = await readJsonLines(this.file, isEntry);
+    return { entries: values.slice(-this.options.maxEntries), skipped };
   }
 
   async get(id: string): Promise<HistoryEntry | undefined> {

@@ -2,8 +2,8 @@
  * The spend ledger: one JSON line per priced answer, appended with one write (a crash cuts at most the line being
  * written; a reload skips it), shared by every window through the same file, each record counted once (by id).
  */
-import { readFile, rm } from 'node:fs/promises';
-import { appendLines } from './appendLines';
+import { rm } from 'node:fs/promises';
+import { appendLines, readJsonLines } from './jsonLines';
 import type { DeploymentResult } from './fanout';
 import type { ProviderKind } from './deployment';
 
@@ -72,29 +72,10 @@ export class SpendLedger {
 
   async load(): Promise<{ records: SpendRecord[]; skipped: number }> {
     await this.writing;
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: 0 };
-      throw error;
-    }
+    const { values, skipped } = await readJsonLines(this.file, isRecord);
+    // two windows may replay the same answer: each id counts once
     const seen = new Set<string>();
-    const records: SpendRecord[] = [];
-    let skipped = 0;
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const value: unknown = JSON.parse(line);
-        if (!isRecord(value)) skipped++;
-        else if (!seen.has(value.id)) {
-          seen.add(value.id);
-          records.push(value);
-        }
-      } catch {
-        skipped++;
-      }
-    }
+    const records = values.filter((record) => !seen.has(record.id) && seen.add(record.id));
     return { records, skipped };
   }
 

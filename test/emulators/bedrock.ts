@@ -10,8 +10,8 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-import { BehaviourQueue, answerTokens, delayBefore, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
-import { LoopbackServer, drop, head, sendJson, untilClosed, write, type EmulatorRequest, type EmulatorResponse } from './server';
+import { BehaviourQueue, answerTokens, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
+import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorRequest, type EmulatorResponse } from './server';
 
 export interface AwsKey {
   accessKeyId: string;
@@ -32,27 +32,16 @@ export interface BedrockEmulatorOptions {
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 const FIVE_MINUTES = 5 * 60_000;
 
-export class BedrockEmulator {
+export class BedrockEmulator extends Emulator {
   readonly behaviour: BehaviourQueue;
   readonly server: LoopbackServer;
 
   constructor(private readonly options: BedrockEmulatorOptions = {}) {
+    super();
     this.behaviour = new BehaviourQueue(options.rules);
     this.server = new LoopbackServer((request, response, body) => this.handle(request, response, body), { http2: true });
   }
 
-  async start(port?: number): Promise<this> {
-    await this.server.start(port);
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
 
   private async handle(request: EmulatorRequest, response: EmulatorResponse, body: Buffer): Promise<void> {
     const requestId = randomUUID();
@@ -178,28 +167,19 @@ async function streamAnswer(response: EmulatorResponse, plan: { modelId: string;
   head(response, 200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': plan.requestId });
   write(response, frame('event', 'messageStart', { role: 'assistant' }));
   const tokens = answerTokens(behaviour, plan.modelId);
-  for (let index = 0; index < tokens.length; index++) {
-    const wait = delayBefore(index, behaviour);
-    if (wait > 0) await sleep(wait);
-    if (index === behaviour.dropAfterTokens) return drop(response);
-    if (index === behaviour.stallAfterTokens) return untilClosed(response);
-    if (index === behaviour.streamErrorAfterTokens) {
+  const finished = await streamTokens(response, tokens, behaviour, {
+    token: (text) => frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: { text } }),
+    streamError: () => {
       const type = behaviour.streamErrorType ?? 'internalServerException';
-      write(response, frame('exception', type, { message: type === 'throttlingException' ? 'Too many tokens, please wait before trying again.' : 'The system encountered an unexpected error during processing. Try your request again.' }));
-      response.end();
-      return;
-    }
-    if (index === behaviour.malformedAfterTokens) {
+      return frame('exception', type, { message: type === 'throttlingException' ? 'Too many tokens, please wait before trying again.' : 'The system encountered an unexpected error during processing. Try your request again.' });
+    },
+    malformed: () => {
       const broken = Buffer.from(frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'broken' } }));
       broken[broken.length - 6] = broken[broken.length - 6]! ^ 0xff; // payload no longer matches the message CRC
-      write(response, broken);
-      response.end();
-      return;
-    }
-    if (!write(response, frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: { text: tokens[index] } }))) return;
-  }
-  if (behaviour.stallAfterTokens === tokens.length) return untilClosed(response);
-  if (behaviour.dropAfterTokens === tokens.length) return drop(response);
+      return broken;
+    },
+  });
+  if (!finished) return;
   write(response, frame('event', 'contentBlockStop', { contentBlockIndex: 0 }));
   const stopReason = behaviour.contentFilter ? 'content_filtered' : behaviour.finishLength ? 'max_tokens' : 'end_turn';
   write(response, frame('event', 'messageStop', { stopReason }));

@@ -5,8 +5,8 @@
  * (point GCE_METADATA_HOST at this server).
  */
 import { randomUUID } from 'node:crypto';
-import { BehaviourQueue, answerTokens, delayBefore, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
-import { LoopbackServer, drop, head, sendJson, untilClosed, write, type EmulatorResponse, type RecordedRequest } from './server';
+import { BehaviourQueue, answerTokens, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
+import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorResponse, type RecordedRequest } from './server';
 
 export interface GoogleEmulatorOptions {
   /** Gemini API keys accepted. */
@@ -25,29 +25,18 @@ const STATUS_NAME: Record<number, string> = {
   500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED',
 };
 
-export class GoogleEmulator {
+export class GoogleEmulator extends Emulator {
   readonly behaviour: BehaviourQueue;
   readonly server: LoopbackServer;
   /** How many tokens the metadata server has issued. */
   tokensIssued = 0;
 
   constructor(private readonly options: GoogleEmulatorOptions = {}) {
+    super();
     this.behaviour = new BehaviourQueue(options.rules);
     this.server = new LoopbackServer((request, response, body, record) => this.handle(request.url ?? '/', request.headers as Record<string, string | undefined>, response, body, record));
   }
 
-  async start(port?: number): Promise<this> {
-    await this.server.start(port);
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
 
   /** host:port, the form GCE_METADATA_HOST takes. */
   get metadataHost(): string {
@@ -147,25 +136,12 @@ async function streamAnswer(response: EmulatorResponse, plan: { model: string; b
   const event = (candidate: Record<string, unknown>, usage: Record<string, unknown>): string =>
     `data: ${JSON.stringify({ candidates: [{ ...candidate, index: 0 }], usageMetadata: usage, modelVersion: plan.model, ...(plan.vertex ? { createTime: new Date().toISOString() } : {}), responseId })}\r\n\r\n`;
   const running = { promptTokenCount: plan.inputTokens, totalTokenCount: plan.inputTokens };
-  for (let index = 0; index < tokens.length; index++) {
-    const wait = delayBefore(index, behaviour);
-    if (wait > 0) await sleep(wait);
-    if (index === behaviour.dropAfterTokens) return drop(response);
-    if (index === behaviour.stallAfterTokens) return untilClosed(response);
-    if (index === behaviour.streamErrorAfterTokens) {
-      write(response, `data: ${JSON.stringify({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } })}\r\n\r\n`);
-      response.end();
-      return;
-    }
-    if (index === behaviour.malformedAfterTokens) {
-      write(response, 'data: {"candidates": [{"content": {"parts": [{"te\r\n\r\n');
-      response.end();
-      return;
-    }
-    if (!write(response, event({ content: { role: 'model', parts: [{ text: tokens[index] }] } }, running))) return;
-  }
-  if (behaviour.stallAfterTokens === tokens.length) return untilClosed(response);
-  if (behaviour.dropAfterTokens === tokens.length) return drop(response);
+  const finished = await streamTokens(response, tokens, behaviour, {
+    token: (text) => event({ content: { role: 'model', parts: [{ text }] } }, running),
+    streamError: () => `data: ${JSON.stringify({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } })}\r\n\r\n`,
+    malformed: () => 'data: {"candidates": [{"content": {"parts": [{"te\r\n\r\n',
+  });
+  if (!finished) return;
   const finishReason = behaviour.contentFilter ? 'SAFETY' : behaviour.finishLength ? 'MAX_TOKENS' : 'STOP';
   write(response, event({ content: { role: 'model', parts: [{ text: '' }] }, finishReason }, {
     promptTokenCount: plan.inputTokens,

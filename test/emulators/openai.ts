@@ -4,8 +4,8 @@
  * of prompt_filter_results with `choices: []`, and Azure's error bodies.
  */
 import { randomUUID } from 'node:crypto';
-import { BehaviourQueue, answerTokens, delayBefore, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
-import { LoopbackServer, drop, head, sendJson, untilClosed, write, type EmulatorResponse, type RecordedRequest } from './server';
+import { BehaviourQueue, answerTokens, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
+import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorResponse, type RecordedRequest } from './server';
 
 export interface OpenAIEmulatorOptions {
   /** Keys accepted as `Authorization: Bearer`. Undefined accepts any (as local servers do), [] accepts none. */
@@ -29,27 +29,16 @@ interface ChatBody {
   stream_options?: { include_usage?: boolean };
 }
 
-export class OpenAIEmulator {
+export class OpenAIEmulator extends Emulator {
   readonly behaviour: BehaviourQueue;
   readonly server: LoopbackServer;
 
   constructor(private readonly options: OpenAIEmulatorOptions = {}) {
+    super();
     this.behaviour = new BehaviourQueue(options.rules);
     this.server = new LoopbackServer((request, response, body, record) => this.handle(request.url ?? '/', request.headers as Record<string, string | undefined>, response, body, record));
   }
 
-  async start(port?: number): Promise<this> {
-    await this.server.start(port);
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
 
   private async handle(rawUrl: string, headers: Record<string, string | undefined>, response: EmulatorResponse, raw: Buffer, record: RecordedRequest): Promise<void> {
     const url = new URL(rawUrl, 'http://127.0.0.1');
@@ -196,25 +185,12 @@ async function streamAnswer(response: EmulatorResponse, plan: StreamPlan): Promi
   }
   write(response, chunk([delta({ role: 'assistant', content: '', refusal: null })]));
   const tokens = answerTokens(behaviour, model);
-  for (let index = 0; index < tokens.length; index++) {
-    const wait = delayBefore(index, behaviour);
-    if (wait > 0) await sleep(wait);
-    if (index === behaviour.dropAfterTokens) return drop(response);
-    if (index === behaviour.stallAfterTokens) return untilClosed(response);
-    if (index === behaviour.streamErrorAfterTokens) {
-      write(response, `data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } })}\n\n`);
-      response.end();
-      return;
-    }
-    if (index === behaviour.malformedAfterTokens) {
-      write(response, 'data: {"id":"chatcmpl-broken","choices":[{"delta":{"content":\n\n');
-      response.end();
-      return;
-    }
-    if (!write(response, chunk([delta({ content: tokens[index] })]))) return;
-  }
-  if (behaviour.stallAfterTokens === tokens.length) return untilClosed(response);
-  if (behaviour.dropAfterTokens === tokens.length) return drop(response);
+  const finished = await streamTokens(response, tokens, behaviour, {
+    token: (text) => chunk([delta({ content: text })]),
+    streamError: () => `data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } })}\n\n`,
+    malformed: () => 'data: {"id":"chatcmpl-broken","choices":[{"delta":{"content":\n\n',
+  });
+  if (!finished) return;
   const finish = behaviour.contentFilter ? 'content_filter' : behaviour.finishLength ? 'length' : 'stop';
   write(response, chunk([delta({}, finish)]));
   if (plan.includeUsage) write(response, chunk([], usageOf(plan.inputTokens, tokens.length, behaviour)));

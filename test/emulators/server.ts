@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { delayBefore, sleep, type Behaviour } from './behaviour';
 import { Duplex } from 'node:stream';
 
 export type EmulatorRequest = (http.IncomingMessage | http2.Http2ServerRequest) & { rawBody?: Buffer };
@@ -200,4 +201,64 @@ function replaying(socket: net.Socket, first: Buffer): Duplex {
   socket.on('end', () => wrapper.push(null));
   socket.on('close', () => wrapper.destroy());
   return wrapper;
+}
+
+/** What every cloud emulator shares: its fault knobs, its loopback server, start, stop and address. */
+export abstract class Emulator {
+  abstract readonly server: LoopbackServer;
+
+  async start(port?: number): Promise<this> {
+    await this.server.start(port);
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+}
+
+/** How one cloud writes a token, an in-stream error and a malformed frame on its own wire. */
+export interface TokenWire {
+  token(text: string): string | Uint8Array;
+  streamError(): string | Uint8Array;
+  malformed(): string | Uint8Array;
+}
+
+/**
+ * Sends the tokens at the behaviour's pace and injects its fault, in the same order on every cloud: wait the
+ * token's interval, then drop / stall / in-stream error / malformed frame if it is due, else the token.
+ * Resolves true when the answer may be finished (the caller writes its cloud's ending), false when a fault ended it.
+ */
+export async function streamTokens(response: EmulatorResponse, tokens: readonly string[], behaviour: Behaviour, wire: TokenWire): Promise<boolean> {
+  for (let index = 0; index < tokens.length; index++) {
+    const wait = delayBefore(index, behaviour);
+    if (wait > 0) await sleep(wait);
+    if (index === behaviour.dropAfterTokens) {
+      drop(response);
+      return false;
+    }
+    if (index === behaviour.stallAfterTokens) {
+      await untilClosed(response);
+      return false;
+    }
+    if (index === behaviour.streamErrorAfterTokens || index === behaviour.malformedAfterTokens) {
+      write(response, index === behaviour.streamErrorAfterTokens ? wire.streamError() : wire.malformed());
+      response.end();
+      return false;
+    }
+    if (!write(response, wire.token(tokens[index]!))) return false;
+  }
+  if (behaviour.stallAfterTokens === tokens.length) {
+    await untilClosed(response);
+    return false;
+  }
+  if (behaviour.dropAfterTokens === tokens.length) {
+    drop(response);
+    return false;
+  }
+  return true;
 }

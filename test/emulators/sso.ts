@@ -2,7 +2,7 @@
  * The AWS IAM Identity Center (SSO) portal's GetRoleCredentials, which the SDK calls with the access token cached
  * by `aws sso login` (~/.aws/sso/cache). Point AWS_ENDPOINT_URL_SSO at this server.
  */
-import { LoopbackServer, sendJson } from './server';
+import { Emulator, LoopbackServer, sendJson } from './server';
 
 export interface SsoGrant {
   accessToken: string;
@@ -11,10 +11,11 @@ export interface SsoGrant {
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 }
 
-export class SsoEmulator {
+export class SsoEmulator extends Emulator {
   readonly server: LoopbackServer;
 
   constructor(private readonly grants: SsoGrant[]) {
+    super();
     this.server = new LoopbackServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       const token = request.headers['x-amz-sso_bearer_token'];
@@ -29,16 +30,4 @@ export class SsoEmulator {
     });
   }
 
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
 }

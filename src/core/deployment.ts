@@ -246,6 +246,11 @@ export function parseConfigText(text: string, file: string): ParseResult {
   return parseDeployments((data as { deployments: unknown }).deployments, `${file}: deployments`);
 }
 
+/** Where a deployment runs, when its cloud has regions or locations (Bedrock, Vertex AI). */
+export function deploymentRegion(deployment: Deployment): string | null {
+  return 'region' in deployment ? deployment.region : 'location' in deployment ? deployment.location : null;
+}
+
 /** The origin (scheme + host + port) that a deployment's requests go to; credentials are bound to it. */
 export function deploymentOrigin(deployment: Deployment): string {
   switch (deployment.provider) {

@@ -3,7 +3,7 @@
  * line being written, and a reload skips it and keeps every complete one. Bounded: past the limit the file is
  * compacted by writing a new one beside it and renaming it over (atomic on the same file system).
  */
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { appendLines, readJsonLines } from './jsonLines';
 import type { DeploymentResult } from './fanout';
 
@@ -75,11 +75,11 @@ export class HistoryStore {
   }
 
   private async compactIfNeeded(): Promise<void> {
-    const { entries } = await this.load();
-    const lines = (await readFile(this.file, 'utf8')).split('\n').filter((line) => line.trim()).length;
-    if (lines <= this.options.maxEntries * 1.5) return;
+    // one read: every non-empty line is either a value or a skipped one
+    const { values, skipped } = await readJsonLines(this.file, isEntry);
+    if (values.length + skipped <= this.options.maxEntries * 1.5) return;
     const next = `${this.file}.${process.pid}.tmp`;
-    await writeFile(next, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''), 'utf8');
+    await writeFile(next, values.slice(-this.options.maxEntries).map((entry) => `${JSON.stringify(entry)}\n`).join(''), 'utf8');
     await rename(next, this.file);
   }
 }

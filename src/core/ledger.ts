@@ -80,14 +80,17 @@ export class SpendLedger {
   }
 
   async summary(period: SpendPeriod, now = new Date()): Promise<SpendSummary> {
-    const { records } = await this.load();
+    return this.summaryOf((await this.load()).records, period, now);
+  }
+
+  /** The summary of one period over records already loaded (to sum several periods from one read). */
+  summaryOf(records: readonly SpendRecord[], period: SpendPeriod, now = new Date()): SpendSummary {
     const today = localDay(now.toISOString());
     const month = today.slice(0, 7);
-    const inPeriod = records.filter((record) =>
+    return summarise(records.filter((record) =>
       period === 'today' ? localDay(record.at) === today
         : period === 'month' ? localDay(record.at).startsWith(month)
-          : new Date(record.at) >= this.sessionStart);
-    return summarise(inPeriod);
+          : new Date(record.at) >= this.sessionStart));
   }
 
   async clear(): Promise<void> {

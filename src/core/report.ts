@@ -3,18 +3,10 @@ import type { DeploymentResult } from './fanout';
 import { PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from './pricing';
 import { badges, summarise, type DeploymentSummary } from './summary';
 import type { Spread } from './stats';
+import { formatCost, formatMs } from './format';
 
-export function formatMs(ms: number | null): string {
-  if (ms === null) return '—';
-  // a non-breaking space keeps the number and its unit together in narrow table cells
-  return ms < 1000 ? `${Math.round(ms)}\u00a0ms` : `${(ms / 1000).toFixed(2)}\u00a0s`;
-}
+export { formatCost, formatMs };
 
-export function formatCost(usd: number | null): string {
-  if (usd === null) return '—';
-  if (usd === 0) return '$0';
-  return usd >= 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toPrecision(2)}`;
-}
 
 const number = (value: number | null): string => (value === null ? '—' : String(value));
 const spreadText = (value: Spread, show: (n: number | null) => string): string => (value.n === 0 ? '—' : `${show(value.p50)} / ${show(value.p95)}`);

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { providerLabel, type Deployment } from '../core/deployment';
+import { deploymentRegion, providerLabel, type Deployment } from '../core/deployment';
 import { runFanout } from '../core/fanout';
 import type { ChatRequest } from '../core/stream';
 import { lookupPrice } from '../core/pricing';
@@ -90,7 +90,7 @@ export class ActiveDeployment {
       for (const deployment of deployments.filter((candidate) => candidate.provider === provider)) {
         const state = await this.credentialState(deployment);
         const price = lookupPrice(deployment);
-        const region = 'region' in deployment ? deployment.region : 'location' in deployment ? deployment.location : null;
+        const region = deploymentRegion(deployment);
         items.push({
           id: deployment.id,
           label: `${state.icon} ${deployment.id}`,

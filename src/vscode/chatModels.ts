@@ -5,14 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { providerLabel, type Deployment } from '../core/deployment';
+import { deploymentRegion, providerLabel, type Deployment } from '../core/deployment';
 import type { DeploymentResult } from '../core/fanout';
 import { runFanout } from '../core/fanout';
 import type { ChatMessage } from '../core/stream';
 import { loadAdapter } from '../providers/registry';
 import type { ApiKeyStore } from './apiKeyStore';
 import { engineOptions } from './compareCommand';
-import type { ExtensionCredentials } from './credentials';
+import { COGNITIVE_SERVICES_SCOPE, entraProviderId, type ExtensionCredentials } from './credentials';
 import type { DeploymentSettings } from './deploymentSettings';
 import { Disposable } from './disposable';
 
@@ -46,8 +46,7 @@ export class ChatModels extends Disposable implements vscode.LanguageModelChatPr
         return true; // profiles, ADC and keyless servers ask nothing
       case 'azure-openai':
         if (deployment.auth === 'entra') {
-          const provider = vscode.workspace.getConfiguration('fanout').get<string>('azure.authenticationProvider', 'microsoft');
-          return (await vscode.authentication.getSession(provider, ['https://cognitiveservices.azure.com/.default'], { silent: true }).then((session) => !!session, () => false));
+          return vscode.authentication.getSession(entraProviderId(), [COGNITIVE_SERVICES_SCOPE], { silent: true }).then((session) => !!session, () => false);
         }
         return !!(await this.keys.get(deployment));
       default:
@@ -60,7 +59,7 @@ export class ChatModels extends Disposable implements vscode.LanguageModelChatPr
     for (const deployment of this.settings.deployments) {
       if (this.settings.sourceOf(deployment.id) !== 'user') continue; // workspace files never add models to chat
       if (options.silent && !(await this.usableSilently(deployment))) continue;
-      const region = 'region' in deployment ? deployment.region : 'location' in deployment ? deployment.location : null;
+      const region = deploymentRegion(deployment);
       models.push({
         id: deployment.id,
         deploymentId: deployment.id,

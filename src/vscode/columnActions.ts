@@ -31,14 +31,19 @@ export function actionsFor(result: DeploymentResult, deployment: Deployment | un
  * fields (a profile name matches /^[A-Za-z0-9._@+=,-]+$/), never from text the webview sent.
  */
 export function repairCommand(deployment: Deployment, message: string): string | null {
-  if (deployment.provider === 'bedrock' && deployment.profile && /aws sso login/.test(message)) return `aws sso login --profile ${deployment.profile}`;
-  if (deployment.provider === 'vertex' && /gcloud auth application-default login/.test(message)) return 'gcloud auth application-default login';
+  const command = signInCommand(deployment);
+  return command && message.includes(command.replace(/ --profile .*$/, '')) ? command : null;
+}
+
+function signInCommand(deployment: Deployment): string | null {
+  if (deployment.provider === 'bedrock' && deployment.profile) return `aws sso login --profile ${deployment.profile}`;
+  if (deployment.provider === 'vertex') return 'gcloud auth application-default login';
   return null;
 }
 
 /** Opens a terminal with the repair command typed, for the user to run (a sign-in needs their browser and their say-so). */
 export function repairSignIn(deployment: Deployment): void {
-  const command = deployment.provider === 'bedrock' && deployment.profile ? `aws sso login --profile ${deployment.profile}` : deployment.provider === 'vertex' ? 'gcloud auth application-default login' : null;
+  const command = signInCommand(deployment);
   if (!command) return;
   const terminal = vscode.window.createTerminal({ name: `Fanout: sign in (${deployment.id})` });
   terminal.show();

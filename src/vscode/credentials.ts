@@ -5,14 +5,19 @@
  * is remembered by the redactor first.
  */
 import * as vscode from 'vscode';
-import type { Credential, CredentialResolver, CredentialResult } from '../core/credential';
+import { secretsOf, type Credential, type CredentialResolver, type CredentialResult } from '../core/credential';
 import { deploymentOrigin, type Deployment } from '../core/deployment';
 import type { Redactor } from '../core/redact';
 import { providerError } from '../core/stream';
 import { refusal, type DeploymentSource } from '../core/trust';
 import type { ApiKeyStore } from './apiKeyStore';
 
-const COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';
+export const COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';
+
+/** The VS Code sign-in used for Azure OpenAI's Entra ID (`fanout.azure.authenticationProvider`). */
+export function entraProviderId(): string {
+  return vscode.workspace.getConfiguration('fanout').get<string>('azure.authenticationProvider', 'microsoft');
+}
 
 export interface TrustContext {
   sourceOf(id: string): DeploymentSource;
@@ -32,12 +37,7 @@ export class ExtensionCredentials implements CredentialResolver {
   }
 
   private remember(credential: Credential): void {
-    if (credential.type === 'api-key') this.redactor.remember(credential.key);
-    if (credential.type === 'bearer') this.redactor.remember(credential.token);
-    if (credential.type === 'aws') {
-      this.redactor.remember(credential.secretAccessKey);
-      this.redactor.remember(credential.sessionToken);
-    }
+    for (const secret of secretsOf(credential)) this.redactor.remember(secret);
   }
 
   private async lookUp(deployment: Deployment, source: DeploymentSource): Promise<CredentialResult> {
@@ -55,7 +55,7 @@ export class ExtensionCredentials implements CredentialResolver {
         return { ok: true, credential: key ? { type: 'api-key', key, source: saved } : { type: 'none', source: 'no key (none saved for this server)' } };
       }
       case 'azure-openai': {
-        if (deployment.auth === 'entra') return entraToken(deployment, vscode.workspace.getConfiguration('fanout').get<string>('azure.authenticationProvider', 'microsoft'));
+        if (deployment.auth === 'entra') return entraToken(deployment, entraProviderId());
         const key = await this.keys.get(deployment);
         return key ? { ok: true, credential: { type: 'api-key', key, source: saved } } : missingKey();
       }

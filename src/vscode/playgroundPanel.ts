@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { providerLabel, type Deployment } from '../core/deployment';
+import { deploymentRegion, providerLabel, type Deployment } from '../core/deployment';
 import { runFanout, type DeploymentResult } from '../core/fanout';
 import type { HistoryEntry, HistoryStore } from '../core/history';
 import { formatJson, formatMarkdown } from '../core/report';
@@ -19,6 +19,7 @@ import { loadAdapter } from '../providers/registry';
 import { actionsFor, repairSignIn } from './columnActions';
 import { editorChatModels, editorModelId, editorModelView, runEditorModel } from './editorChatModels';
 import { engineOptions } from './compareCommand';
+import { COGNITIVE_SERVICES_SCOPE, entraProviderId } from './credentials';
 import { DeltaBatcher } from './deltaBatcher';
 import { Disposable } from './disposable';
 import { playgroundHtml } from './playgroundHtml';
@@ -104,7 +105,7 @@ export class PlaygroundPanel extends Disposable {
       provider: deployment.provider,
       providerLabel: providerLabel(deployment.provider),
       model: deployment.model,
-      region: 'region' in deployment ? deployment.region : 'location' in deployment ? deployment.location : null,
+      region: deploymentRegion(deployment),
       runnable: refused === null,
       note: refused ?? (source === 'workspace' ? 'from .vscode/fanout.json' : null),
       };
@@ -396,7 +397,7 @@ export class PlaygroundPanel extends Disposable {
         }
         return;
       case 'signIn':
-        await vscode.authentication.getSession(vscode.workspace.getConfiguration('fanout').get<string>('azure.authenticationProvider', 'microsoft'), ['https://cognitiveservices.azure.com/.default'], { createIfNone: true });
+        await vscode.authentication.getSession(entraProviderId(), [COGNITIVE_SERVICES_SCOPE], { createIfNone: true });
         return;
       case 'openSettings':
         await vscode.commands.executeCommand('fanout.editDeployments');

@@ -11,7 +11,8 @@ function bars(label: string, rows: Array<{ name: string; usd: number; requests: 
 
 export async function spendReport(ledger: SpendLedger): Promise<string> {
   const { records, skipped } = await ledger.load();
-  const [today, month] = await Promise.all([ledger.summary('today'), ledger.summary('month')]);
+  const today = ledger.summaryOf(records, 'today');
+  const month = ledger.summaryOf(records, 'month');
   const all = summarise(records);
   const lines = [
     '# Fanout spend', '',

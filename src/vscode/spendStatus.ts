@@ -48,7 +48,9 @@ export class SpendStatus extends Disposable {
     const config = vscode.workspace.getConfiguration('fanout');
     const period = config.get<SpendPeriod>('spend.period', 'today');
     const budget = config.get<number | null>('spend.monthlyBudgetUsd', null);
-    const [summary, month] = await Promise.all([this.ledger.summary(period), this.ledger.summary('month')]);
+    const { records } = await this.ledger.load();
+    const summary = this.ledger.summaryOf(records, period);
+    const month = this.ledger.summaryOf(records, 'month');
     const active = this.active();
     if (!active && summary.requests === 0) {
       this.item.hide();

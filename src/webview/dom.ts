@@ -1,3 +1,5 @@
+export { formatCost, formatMs } from '../core/format';
+
 /** A small element builder: the webview's DOM is built in code, never from HTML strings with data in them. */
 type Attributes = Record<string, string | number | boolean | undefined | ((event: Event) => void)>;
 
@@ -11,17 +13,6 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Att
   }
   for (const child of children) if (child !== null && child !== undefined && child !== false) element.append(child);
   return element;
-}
-
-export function formatMs(ms: number | null): string {
-  if (ms === null) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
-export function formatCost(usd: number | null): string {
-  if (usd === null) return '—';
-  if (usd === 0) return '$0';
-  return usd >= 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toPrecision(2)}`;
 }
 
 export const formatNumber = (value: number | null): string => (value === null ? '—' : value.toLocaleString('en-US', { maximumFractionDigits: 1 }));

@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { Redactor } from '../../src/core/redact';
 
+/** Shaped like a Google API key so the pattern is exercised, built here so no key-shaped literal sits in the source. */
+const FAKE_GOOGLE_KEY = `AIza${'FAKE'.repeat(8)}`;
+
 describe('redaction', () => {
   const redactor = new Redactor();
   redactor.remember('my-very-own-secret-value');
@@ -8,9 +11,9 @@ describe('redaction', () => {
     ['token my-very-own-secret-value in the middle', /my-very-own/],
     ['Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl', /eyJ/],
     ['headers {"authorization":"Bearer abc.def.ghi","api-key":"0123456789abcdef0123"}', /abc\.def|0123456789abcdef/],
-    ['x-goog-api-key: AIzaSyA0123456789abcdefghijklmnopqrstu', /AIzaSy/],
+    [`x-goog-api-key: ${FAKE_GOOGLE_KEY}`, /AIzaFAKE/],
     ['x-amz-security-token=IQoJb3JpZ2luX2VjEJr', /IQoJ/],
-    ['GET /v1beta/models?key=AIzaSyA0123456789abcdefghijklmnopqrstu', /AIzaSy/],
+    [`GET /v1beta/models?key=${FAKE_GOOGLE_KEY}`, /AIzaFAKE/],
     ['SigV4 ... Signature=0123456789abcdef0123456789abcdef', /0123456789abcdef0123/],
     ['key sk-proj-abcdefghijklmnopqrstuvwxyz012345 leaked', /sk-proj/],
     ['bedrock ABSKQmVkcm9ja0FQSUtleS1hYmNkZWZnaGlqa2xtbm9w', /ABSKQm/],

@@ -8,17 +8,17 @@ const production = !process.argv.includes('--dev');
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
 /** Chunks loaded on first use: importing one of these from core/cli/extension code stays a runtime require. */
-const LAZY = ['openai', 'azureOpenai', 'bedrock', 'vertex', 'awsCredentials', 'googleAdc'];
+const LAZY = ['openai', 'azureOpenai', 'bedrock', 'vertex', 'awsCredentials', 'googleAdc', 'network'];
 const lazyChunks = {
   name: 'lazy-provider-chunks',
   setup(build) {
     const filter = new RegExp(`^\\.\\.?/(providers/)?(${LAZY.join('|')})$`);
     build.onResolve({ filter }, (args) => {
-      const entry = build.initialOptions.entryPoints;
       const name = args.path.split('/').pop();
-      // a chunk's own entry point is bundled; everyone else requires the chunk at run time
-      if (Array.isArray(entry) && entry.some((e) => (typeof e === 'string' ? e : e.in).endsWith(`/${name}.ts`)) && build.initialOptions.outdir) return undefined;
-      return { path: `./providers/${name}.js`, external: true };
+      // a chunk's own entry point is bundled; everyone else (other chunks too) requires the chunk at run time
+      if (args.kind === 'entry-point') return undefined;
+      // chunks sit beside each other in dist/providers; the CLI and the extension sit one level up
+      return { path: build.initialOptions.outdir ? `./${name}.js` : `./providers/${name}.js`, external: true };
     });
   },
 };

@@ -21,6 +21,8 @@ export interface RunArguments {
   retries?: number;
   format: OutputFormat;
   http1: boolean;
+  /** PEM file of an extra certificate authority to trust. */
+  caFile?: string;
 }
 
 export type CliArguments = RunArguments | { command: 'help' } | { command: 'version' } | { command: 'validate'; config: string };
@@ -48,10 +50,15 @@ Options for run:
   --repeat N               run N times; report p50/p95 of ttft, total and tokens/s
   --format table|json|markdown   (default table)
   --http1                  Bedrock over HTTP/1.1 instead of the SDK's HTTP/2
+  --ca-file FILE           also trust the certificate authority in this PEM file (a private or
+                           corporate CA); TLS verification is never turned off
 
 Credentials come from the environment: a deployment's "apiKeyEnv", else OPENAI_API_KEY,
 AZURE_OPENAI_API_KEY (AZURE_OPENAI_AD_TOKEN with "auth": "entra"), GEMINI_API_KEY, AWS profiles,
 SSO and the default chain (or AWS_BEARER_TOKEN_BEDROCK), and Google Application Default Credentials.
+
+Proxy: HTTPS_PROXY (or HTTP_PROXY, ALL_PROXY), http://[user:password@]host:port; NO_PROXY lists hosts
+that bypass it (example.com, .example.com, host:port, 10.0.0.0/8, *). NODE_EXTRA_CA_CERTS works too.
 
 Exit codes: 0 every deployment answered, 1 any failed, 2 usage or config error.`;
 
@@ -87,6 +94,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
         repeat: { type: 'string' },
         format: { type: 'string', short: 'f' },
         http1: { type: 'boolean' },
+        'ca-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -114,6 +122,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
   if (values.prompt !== undefined && values.prompt.trim() === '') throw new UsageError('--prompt: empty — give the text to send');
   const format = values.format ?? 'table';
   if (format !== 'table' && format !== 'json' && format !== 'markdown') throw new UsageError(`--format: ${JSON.stringify(format)} is not valid — use table, json or markdown`);
+  if (values['ca-file'] !== undefined && values['ca-file'].trim() === '') throw new UsageError('--ca-file: empty — name a PEM file, e.g. --ca-file corp-ca.pem');
   const deployments = values.deployments?.split(',').map((id) => id.trim()).filter(Boolean);
   if (values.deployments !== undefined && !deployments?.length) throw new UsageError('--deployments: empty — give ids separated by commas, e.g. --deployments gpt,claude');
   const optional = <T>(key: string, value: T | undefined): Record<string, T> => (value === undefined ? {} : { [key]: value });
@@ -133,5 +142,6 @@ export function parseCliArguments(argv: string[]): CliArguments {
     repeat: number('--repeat', values.repeat, { min: 1, max: 1000, integer: true, hint: 'use a whole number from 1 to 1000' }) ?? 1,
     format,
     http1: values.http1 ?? false,
+    ...optional('caFile', values['ca-file']),
   } as RunArguments;
 }

@@ -5,6 +5,7 @@ import { runFanout, type DeploymentResult } from '../core/fanout';
 import type { ChatRequest } from '../core/stream';
 import { loadAdapter } from '../providers/registry';
 import { USAGE, UsageError, parseCliArguments, type RunArguments } from './args';
+import { cliNetwork } from './cliNetwork';
 import { EnvironmentCredentials } from './envCredentials';
 import { formatJson, formatMarkdown, formatTable } from '../core/report';
 
@@ -96,6 +97,7 @@ async function run(args: RunArguments, all: Deployment[], io: Io): Promise<numbe
     deployments = all.filter((deployment) => args.deployments!.includes(deployment.id));
   }
   const prompt = await readPrompt(args, io);
+  const network = await cliNetwork(io.env, args.caFile);
   const request: ChatRequest = {
     ...(args.system ? { system: args.system } : {}),
     messages: [{ role: 'user', content: prompt }],
@@ -116,7 +118,7 @@ async function run(args: RunArguments, all: Deployment[], io: Io): Promise<numbe
       ...(args.idleTimeoutMs !== undefined ? { idleTimeoutMs: args.idleTimeoutMs } : {}),
       ...(args.firstByteTimeoutMs !== undefined ? { firstByteTimeoutMs: args.firstByteTimeoutMs } : {}),
       ...(args.retries !== undefined ? { retry: { maxRetries: args.retries } } : {}),
-      transport: { http1: args.http1 },
+      transport: { http1: args.http1, ...(network ? { network } : {}) },
     }));
   }
   const output = args.format === 'json' ? formatJson(runs) : args.format === 'markdown' ? formatMarkdown(runs, prompt) : formatTable(runs);

@@ -1,11 +1,14 @@
 /** The contract every provider adapter fulfils. The engine names no cloud; it only sees this. */
 import type { Credential } from './credential';
 import type { Deployment, ProviderKind } from './deployment';
+import type { NetworkSettings } from './network';
 import type { ChatRequest, StreamPart } from './stream';
 
 export interface TransportOptions {
   /** Bedrock: use HTTP/1.1 (NodeHttpHandler) instead of the SDK's default HTTP/2 handler. */
   http1?: boolean;
+  /** Proxy, extra CA, lookup. Unset: each SDK's own transport. */
+  network?: NetworkSettings;
 }
 
 export interface ProviderCall<D extends Deployment = Deployment> {

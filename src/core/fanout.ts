@@ -141,8 +141,11 @@ async function runOne(
     const credential = await options.credentials.resolve(deployment, run.signal);
     state.credentialMs = round(now() - credentialStart);
     if (credential.ok) state.credentialSource = credential.credential.source;
+    const networkProblem = options.transport?.network?.problem;
     if (!credential.ok) {
       state.error = credential.error;
+    } else if (networkProblem) {
+      state.error = providerError('bad_request', networkProblem, { retryable: false });
     } else if (!run.signal.aborted) {
       let adapter: ProviderAdapter | null = null;
       try {

@@ -2,8 +2,10 @@
 import { AzureOpenAI } from 'openai';
 import type { ProviderAdapter, ProviderCall } from '../core/adapter';
 import type { AzureOpenAIDeployment } from '../core/deployment';
+import { proxyFor } from '../core/network';
 import { providerError } from '../core/stream';
 import { streamChatCompletions } from './chatCompletions';
+import { transportFetch } from './transportFetch';
 
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
@@ -11,12 +13,14 @@ export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {
   async *stream(call: ProviderCall<AzureOpenAIDeployment>) {
     const { deployment, credential } = call;
     const deploymentName = deployment.deployment ?? deployment.model;
+    const fetch = await transportFetch(call.transport.network, deployment.endpoint);
     const common = {
       endpoint: deployment.endpoint,
       apiVersion: deployment.apiVersion ?? DEFAULT_AZURE_API_VERSION,
       deployment: deploymentName,
       maxRetries: 0,
       timeout: 24 * 3600_000,
+      ...(fetch ? { fetch } : {}),
     };
     let client: AzureOpenAI;
     if (credential.type === 'api-key') client = new AzureOpenAI({ ...common, apiKey: credential.key });
@@ -28,7 +32,7 @@ export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {
       return;
     }
     yield* streamChatCompletions(
-      { client, model: deploymentName, service: 'Azure OpenAI', origin: new URL(deployment.endpoint).origin, maxTokensField: 'max_completion_tokens' },
+      { client, model: deploymentName, service: 'Azure OpenAI', origin: new URL(deployment.endpoint).origin, maxTokensField: 'max_completion_tokens', proxy: proxyFor(deployment.endpoint, call.transport.network) },
       call,
     );
   },

@@ -10,9 +10,10 @@ import {
   type ConverseStreamCommandInput,
   type StopReason,
 } from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import type { ProviderAdapter, ProviderCall } from '../core/adapter';
-import type { BedrockDeployment } from '../core/deployment';
+import { deploymentOrigin, type BedrockDeployment } from '../core/deployment';
+import { isDirectDefault, proxyFor, type NetworkSettings } from '../core/network';
 import { providerError, type FinishReason, type ProviderError, type StreamPart } from '../core/stream';
 import { fromConnectionFailure, fromServiceFailure } from './errorMapping';
 
@@ -33,11 +34,13 @@ const FINISH: Record<StopReason, FinishReason> = {
 export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
   async *stream(call: ProviderCall<BedrockDeployment>): AsyncGenerator<StreamPart> {
     const { deployment, credential, request, signal } = call;
+    const origin = deploymentOrigin(deployment);
+    const requestHandler = await handlerFor(call.transport.network, origin, call.transport.http1 === true);
     const config: BedrockRuntimeClientConfig = {
       region: deployment.region,
       maxAttempts: 1, // the engine retries, and only before the first token
       ...(deployment.endpoint ? { endpoint: deployment.endpoint } : {}),
-      ...(call.transport.http1 ? { requestHandler: new NodeHttpHandler() } : {}),
+      ...(requestHandler ? { requestHandler } : {}),
     };
     if (credential.type === 'aws') {
       config.credentials = {
@@ -65,7 +68,6 @@ export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
         ...(request.params.topP !== undefined ? { topP: request.params.topP } : {}),
       },
     };
-    const origin = deployment.endpoint ? new URL(deployment.endpoint).origin : `https://bedrock-runtime.${deployment.region}.amazonaws.com`;
     let requestId: string | null = null;
     let finishReason: FinishReason | null = null;
     let sawMetadata = false;
@@ -104,14 +106,25 @@ export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
       }
       yield { type: 'finish', reason: finishReason, requestId };
     } catch (cause) {
-      yield { type: 'error', error: toProviderError(cause, deployment.id, origin, requestId) };
+      yield { type: 'error', error: toProviderError(cause, deployment.id, origin, requestId, proxyFor(origin, call.transport.network)) };
     } finally {
       client.destroy();
     }
   },
 };
 
-function toProviderError(cause: unknown, deploymentId: string, origin: string, requestId: string | null): ProviderError {
+/**
+ * The SDK's own HTTP/2 handler unless something asks otherwise: HTTP/1.1 on request, and always through a
+ * proxy (the CONNECT tunnel carries HTTP/1.1); an extra CA or a lookup goes into either handler.
+ */
+async function handlerFor(network: NetworkSettings | undefined, origin: string, http1: boolean): Promise<NodeHttpHandler | NodeHttp2Handler | undefined> {
+  if (isDirectDefault(network)) return http1 ? new NodeHttpHandler() : undefined;
+  const { nodeAgentsFor, http2OptionsFor } = await import('./network');
+  if (http1 || proxyFor(origin, network)) return new NodeHttpHandler(nodeAgentsFor(network!, origin));
+  return new NodeHttp2Handler({ nodeHttp2ConnectOptions: http2OptionsFor(network!) });
+}
+
+function toProviderError(cause: unknown, deploymentId: string, origin: string, requestId: string | null, proxy: string | null): ProviderError {
   const error = cause as { name?: string; message?: string; $fault?: string; $metadata?: { httpStatusCode?: number; requestId?: string }; $retryable?: unknown };
   if (error?.name === 'AbortError') return providerError('cancelled', 'Cancelled.', { retryable: false });
   const status = error?.$metadata?.httpStatusCode ?? null;
@@ -129,7 +142,7 @@ function toProviderError(cause: unknown, deploymentId: string, origin: string, r
       requestId: error.$metadata?.requestId ?? requestId,
     });
   }
-  return fromConnectionFailure(SERVICE, deploymentId, origin, cause);
+  return fromConnectionFailure(SERVICE, deploymentId, origin, cause, proxy);
 }
 
 /** Exceptions inside a 200 stream carry no HTTP status; give them the status the same exception has before a stream. */

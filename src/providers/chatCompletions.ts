@@ -16,6 +16,8 @@ export interface ChatCompletionsTarget {
   origin: string;
   /** OpenAI's newer models take `max_completion_tokens`; most compatible servers know only `max_tokens`. */
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** The proxy the request goes through, if any: connection failures then name it. */
+  proxy: string | null;
 }
 
 const FINISH: Record<string, FinishReason> = {
@@ -85,7 +87,7 @@ export async function* streamChatCompletions(target: ChatCompletionsTarget, call
 function toProviderError(cause: unknown, target: ChatCompletionsTarget, deploymentId: string, requestId: string | null): ProviderError {
   if (cause instanceof APIUserAbortError) return providerError('cancelled', 'Cancelled.', { retryable: false });
   if (cause instanceof APIConnectionTimeoutError) return providerError('timeout', `${target.service} did not answer in time.`);
-  if (cause instanceof APIConnectionError) return fromConnectionFailure(target.service, deploymentId, target.origin, cause.cause ?? cause);
+  if (cause instanceof APIConnectionError) return fromConnectionFailure(target.service, deploymentId, target.origin, cause.cause ?? cause, target.proxy);
   if (cause instanceof APIError) {
     const body = (cause.error ?? {}) as { message?: string; code?: string | null; type?: string; innererror?: { code?: string } };
     const retryAfterMs = cause.headers ? retryAfterFrom((name) => cause.headers!.get(name)) : undefined;
@@ -100,5 +102,5 @@ function toProviderError(cause: unknown, target: ChatCompletionsTarget, deployme
     });
   }
   if ((cause as Error)?.name === 'AbortError') return providerError('cancelled', 'Cancelled.', { retryable: false });
-  return fromConnectionFailure(target.service, deploymentId, target.origin, cause);
+  return fromConnectionFailure(target.service, deploymentId, target.origin, cause, target.proxy);
 }

@@ -2,6 +2,7 @@
  * Turns what a service answered (status, error code, message, headers) into a ProviderError whose
  * message says what to do. Shared by every adapter so the same failure reads the same on every cloud.
  */
+import { describeProxy } from '../core/network';
 import { providerError, type ProviderError, type ProviderErrorKind } from '../core/stream';
 
 export interface ServiceFailure {
@@ -64,7 +65,12 @@ export function classify(failure: ServiceFailure): ProviderErrorKind {
   return 'unknown';
 }
 
+const PROXY_AUTH_HINT = 'Set VS Code\'s "http.proxyAuthorization", or put user:password in the proxy URL (HTTPS_PROXY for the CLI).';
+
 export function fromServiceFailure(failure: ServiceFailure): ProviderError {
+  if (failure.status === 407) {
+    return providerError('network', `The proxy between Fanout and ${failure.service} asks for authentication (407). ${PROXY_AUTH_HINT}`, { status: 407, retryable: false });
+  }
   const kind = classify(failure);
   const who = `${failure.service} (deployment "${failure.deploymentId}")`;
   const status = failure.status ? ` (${failure.status})` : '';
@@ -102,8 +108,11 @@ export function retryAfterFrom(header: (name: string) => string | null | undefin
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
-/** A connection-level failure (refused, reset, DNS, TLS) as a ProviderError that names what went wrong. */
-export function fromConnectionFailure(service: string, deploymentId: string, origin: string, cause: unknown): ProviderError {
+/**
+ * A connection-level failure (refused, reset, DNS, TLS) as a ProviderError that names what went wrong.
+ * With a proxy in use, a refusal or a failed lookup is the proxy's, and the message says so.
+ */
+export function fromConnectionFailure(service: string, deploymentId: string, origin: string, cause: unknown, proxy: string | null = null): ProviderError {
   const chain: string[] = [];
   let node: unknown = cause;
   for (let depth = 0; node && depth < 5; depth++) {
@@ -113,15 +122,26 @@ export function fromConnectionFailure(service: string, deploymentId: string, ori
   }
   const text = chain.join(' ');
   const where = `${service} at ${origin} (deployment "${deploymentId}")`;
+  if (proxy) {
+    const via = describeProxy(proxy);
+    const status = /Proxy response \((\d{3})\)|status(?:Code)? (\d{3})/i.exec(text);
+    const proxyStatus = status ? Number(status[1] ?? status[2]) : null;
+    if (proxyStatus === 407) return providerError('network', `The proxy ${via} asks for authentication (407) before it connects to ${where}. ${PROXY_AUTH_HINT}`, { status: 407, retryable: false });
+    if (proxyStatus !== null) return providerError('network', `The proxy ${via} would not connect to ${where} (it answered ${proxyStatus}). Check that the proxy allows this host, or add the host to the proxy bypass list (http.noProxy / NO_PROXY).`, { retryable: false });
+    if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(text)) return providerError('network', `Cannot resolve the proxy ${via} (used for ${where}). Check the proxy setting (http.proxy / HTTPS_PROXY).`);
+    if (/ECONNREFUSED/.test(text)) return providerError('network', `The proxy ${via} refused the connection (used for ${where}). Is the proxy running, and is the setting (http.proxy / HTTPS_PROXY) right?`);
+  }
   if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(text)) {
-    return providerError('network', `Cannot resolve the host of ${where}: DNS lookup failed. Check the endpoint's spelling and your network or proxy.`);
+    // ENOTFOUND: no such name, a retry will not help; EAI_AGAIN: the resolver could not answer now
+    return providerError('network', `Cannot resolve the host of ${where}: DNS lookup failed. Check the endpoint's spelling and your network or proxy.`, { retryable: /EAI_AGAIN/.test(text) });
+  }
+  if (/SELF_SIGNED|UNABLE_TO_VERIFY|CERT_|unable to get local issuer|certificate/i.test(text)) {
+    const reason = /self[- ]signed/i.test(text) ? 'is self-signed' : /expired/i.test(text) ? 'has expired' : /altname|hostname|Host: .* is not in the cert/i.test(text) ? 'is for another host name' : 'is not signed by a trusted authority';
+    return providerError('network', `The TLS certificate of ${where} ${reason}, so Fanout did not send the request. If your network or server uses its own certificate authority, add that CA's PEM file: the setting "fanout.network.extraCaFile" in VS Code, --ca-file or NODE_EXTRA_CA_CERTS for the CLI. Verification is never turned off.`, { retryable: false });
   }
   if (/ECONNREFUSED/.test(text)) return providerError('network', `Connection refused by ${where}. Is the server running, and is the port right?`);
   if (/ECONNRESET|socket hang up|other side closed|terminated|UND_ERR_SOCKET|ERR_HTTP2_STREAM|premature close/i.test(text)) {
     return providerError('network', `The connection to ${where} was reset. Retry; if it keeps happening, check proxies or firewalls in between.`);
-  }
-  if (/SELF_SIGNED|UNABLE_TO_VERIFY|CERT_|unable to get local issuer|certificate/i.test(text)) {
-    return providerError('network', `The TLS certificate of ${where} is not trusted. If your network uses its own certificate authority, add its CA file (NODE_EXTRA_CA_CERTS for the CLI).`, { retryable: false });
   }
   if (/ETIMEDOUT|timed out|timeout/i.test(text)) return providerError('timeout', `Connecting to ${where} timed out. Check the endpoint and the network.`);
   if (/EPIPE|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|socket|network|fetch failed|connect/i.test(text)) {

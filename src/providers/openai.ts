@@ -2,8 +2,10 @@
 import OpenAI from 'openai';
 import type { ProviderAdapter, ProviderCall } from '../core/adapter';
 import type { OpenAICompatibleDeployment, OpenAIDeployment } from '../core/deployment';
+import { proxyFor } from '../core/network';
 import { providerError } from '../core/stream';
 import { streamChatCompletions } from './chatCompletions';
+import { transportFetch } from './transportFetch';
 
 const OPENAI_API = 'https://api.openai.com/v1';
 
@@ -19,7 +21,8 @@ export const openaiAdapter: ProviderAdapter<OpenAIDeployment | OpenAICompatibleD
       yield { type: 'error', error: providerError('auth', `Deployment "${deployment.id}" needs an API key.`, { retryable: false }) };
       return;
     }
-    const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 24 * 3600_000 });
+    const fetch = await transportFetch(call.transport.network, baseURL);
+    const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 24 * 3600_000, ...(fetch ? { fetch } : {}) });
     yield* streamChatCompletions(
       {
         client,
@@ -27,6 +30,7 @@ export const openaiAdapter: ProviderAdapter<OpenAIDeployment | OpenAICompatibleD
         service: compatible ? `The server at ${new URL(baseURL).host}` : 'OpenAI',
         origin: new URL(baseURL).origin,
         maxTokensField: compatible ? 'max_tokens' : 'max_completion_tokens',
+        proxy: proxyFor(baseURL, call.transport.network),
       },
       call,
     );

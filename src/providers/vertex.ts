@@ -7,8 +7,10 @@ import { ApiError, FinishReason as GoogleFinishReason, GoogleGenAI, type GoogleG
 import { OAuth2Client } from 'google-auth-library';
 import type { ProviderAdapter, ProviderCall } from '../core/adapter';
 import { deploymentOrigin, type GeminiDeployment, type VertexDeployment } from '../core/deployment';
+import { proxyFor } from '../core/network';
 import { providerError, type FinishReason, type ProviderError, type StreamPart } from '../core/stream';
 import { fromConnectionFailure, fromServiceFailure } from './errorMapping';
+import { transportFetch } from './transportFetch';
 
 const FINISH: Partial<Record<GoogleFinishReason, FinishReason>> = {
   [GoogleFinishReason.STOP]: 'stop',
@@ -27,6 +29,8 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
   async *stream(call: ProviderCall<VertexDeployment | GeminiDeployment>): AsyncGenerator<StreamPart> {
     const { deployment, credential, request, signal } = call;
     const service = deployment.provider === 'vertex' ? 'Vertex AI' : 'Gemini API';
+    const origin = deploymentOrigin(deployment);
+    const fetch = await transportFetch(call.transport.network, origin);
     const noRetries = { attempts: 1 };
     let options: GoogleGenAIOptions;
     if (deployment.provider === 'vertex') {
@@ -41,14 +45,14 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
         project: deployment.project,
         location: deployment.location,
         googleAuthOptions: { authClient, projectId: deployment.project },
-        httpOptions: { retryOptions: noRetries, ...(deployment.endpoint ? { baseUrl: deployment.endpoint } : {}) },
+        httpOptions: { retryOptions: noRetries, ...(fetch ? { fetch } : {}), ...(deployment.endpoint ? { baseUrl: deployment.endpoint } : {}) },
       };
     } else {
       if (credential.type !== 'api-key') {
         yield { type: 'error', error: providerError('auth', `Gemini API deployment "${deployment.id}" needs an API key.`, { retryable: false }) };
         return;
       }
-      options = { apiKey: credential.key, httpOptions: { retryOptions: noRetries, ...(deployment.baseUrl ? { baseUrl: deployment.baseUrl } : {}) } };
+      options = { apiKey: credential.key, httpOptions: { retryOptions: noRetries, ...(fetch ? { fetch } : {}), ...(deployment.baseUrl ? { baseUrl: deployment.baseUrl } : {}) } };
     }
     const ai = new GoogleGenAI(options);
     let requestId: string | null = null;
@@ -102,7 +106,7 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
       }
       yield { type: 'finish', reason: finishReason, ...(model ? { model } : {}), requestId };
     } catch (cause) {
-      yield { type: 'error', error: toProviderError(cause, service, deployment.id, deploymentOrigin(deployment), requestId) };
+      yield { type: 'error', error: toProviderError(cause, service, deployment.id, origin, requestId, proxyFor(origin, call.transport.network)) };
     }
   },
 };
@@ -111,7 +115,7 @@ interface GoogleErrorBody {
   error?: { code?: number; message?: string; status?: string; details?: Array<{ '@type'?: string; retryDelay?: string; reason?: string }> };
 }
 
-function toProviderError(cause: unknown, service: string, deploymentId: string, origin: string, requestId: string | null): ProviderError {
+function toProviderError(cause: unknown, service: string, deploymentId: string, origin: string, requestId: string | null, proxy: string | null): ProviderError {
   if ((cause as Error)?.name === 'AbortError' || (cause as Error)?.message?.includes('aborted')) return providerError('cancelled', 'Cancelled.', { retryable: false });
   if (cause instanceof ApiError) {
     const body = parseErrorBody(cause.message);
@@ -137,7 +141,7 @@ function toProviderError(cause: unknown, service: string, deploymentId: string, 
   if (cause instanceof SyntaxError) {
     return providerError('server', `${service} sent a malformed stream event that could not be read. Retry.`, { requestId });
   }
-  return fromConnectionFailure(service, deploymentId, origin, cause);
+  return fromConnectionFailure(service, deploymentId, origin, cause, proxy);
 }
 
 function parseErrorBody(message: string): GoogleErrorBody | null {

@@ -12,7 +12,7 @@ import { formatCost, formatMs } from '../core/report';
 import type { SpendLedger } from '../core/ledger';
 import { loadAdapter } from '../providers/registry';
 import type { ApiKeyStore } from './apiKeyStore';
-import { engineOptions } from './compareCommand';
+import { engineOptions } from './engineOptions';
 import type { ExtensionCredentials } from './credentials';
 import type { DeploymentSettings } from './deploymentSettings';
 import type { Log } from './log';
@@ -161,9 +161,9 @@ export class ActiveDeployment {
     };
     const timer = setInterval(flush, 50);
     const runId = randomUUID();
-    const [result] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Fanout: ${deployment.id}` }, () =>
+    const [result] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Fanout: ${deployment.id}` }, async () =>
       runFanout(request, [deployment], {
-        loadAdapter, credentials: this.services.credentials, ...engineOptions(),
+        loadAdapter, credentials: this.services.credentials, ...(await engineOptions()),
         onEvent: (event) => {
           if (event.type === 'part' && event.part.type === 'text-delta') pending += event.part.text;
         },

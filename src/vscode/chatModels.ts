@@ -11,7 +11,7 @@ import { runFanout } from '../core/fanout';
 import type { ChatMessage } from '../core/stream';
 import { loadAdapter } from '../providers/registry';
 import type { ApiKeyStore } from './apiKeyStore';
-import { engineOptions } from './compareCommand';
+import { engineOptions } from './engineOptions';
 import { COGNITIVE_SERVICES_SCOPE, entraProviderId, type ExtensionCredentials } from './credentials';
 import type { DeploymentSettings } from './deploymentSettings';
 import { Disposable } from './disposable';
@@ -87,7 +87,7 @@ export class ChatModels extends Disposable implements vscode.LanguageModelChatPr
     const cancel = token.onCancellationRequested(() => controller.abort());
     try {
       const [result] = await runFanout({ messages: chat, params: {} }, [deployment], {
-        loadAdapter, credentials: this.credentials, signal: controller.signal, ...engineOptions(),
+        loadAdapter, credentials: this.credentials, signal: controller.signal, ...(await engineOptions()),
         onEvent: (event) => {
           if (event.type === 'part' && event.part.type === 'text-delta' && event.part.text) progress.report(new vscode.LanguageModelTextPart(event.part.text));
         },

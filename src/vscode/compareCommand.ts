@@ -7,10 +7,11 @@ import * as vscode from 'vscode';
 import type { CredentialResolver } from '../core/credential';
 import { providerLabel, type Deployment } from '../core/deployment';
 import { randomUUID } from 'node:crypto';
-import { runFanout, type DeploymentResult, type FanoutOptions } from '../core/fanout';
+import { runFanout, type DeploymentResult } from '../core/fanout';
 import { formatMarkdown } from '../core/report';
 import { loadAdapter } from '../providers/registry';
 import type { DeploymentSettings } from './deploymentSettings';
+import { engineOptions } from './engineOptions';
 import type { Log } from './log';
 
 export interface CompareServices {
@@ -18,17 +19,6 @@ export interface CompareServices {
   credentials: CredentialResolver;
   log: Log;
   onResults: (runId: string, results: readonly DeploymentResult[], source: string) => Promise<void>;
-}
-
-export function engineOptions(): Pick<FanoutOptions, 'timeoutMs' | 'idleTimeoutMs' | 'firstByteTimeoutMs' | 'retry' | 'transport'> {
-  const config = vscode.workspace.getConfiguration('fanout');
-  return {
-    timeoutMs: config.get<number>('requestTimeoutMs', 120_000),
-    idleTimeoutMs: config.get<number>('idleTimeoutMs', 30_000),
-    firstByteTimeoutMs: config.get<number>('firstByteTimeoutMs', 60_000),
-    retry: { maxRetries: config.get<number>('retries', 2) },
-    transport: { http1: config.get<boolean>('bedrock.useHttp1', false) },
-  };
 }
 
 export async function compareCommand(services: CompareServices, prompt?: string, deploymentIds?: string[]): Promise<vscode.TextDocument | undefined> {
@@ -65,7 +55,7 @@ export async function compareCommand(services: CompareServices, prompt?: string,
         loadAdapter,
         credentials: services.credentials,
         signal: controller.signal,
-        ...engineOptions(),
+        ...(await engineOptions()),
         onEvent: (event) => {
           if (event.type === 'retry') log.warn(`${event.deployment}: retry ${event.attempt} in ${event.delayMs} ms after ${event.error.kind}`);
           if (event.type === 'result') {

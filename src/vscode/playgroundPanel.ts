@@ -18,7 +18,7 @@ import { validateWebviewMessage, type ColumnResult, type DeploymentView, type Hi
 import { loadAdapter } from '../providers/registry';
 import { actionsFor, repairSignIn } from './columnActions';
 import { editorChatModels, editorModelId, editorModelView, runEditorModel } from './editorChatModels';
-import { engineOptions } from './compareCommand';
+import { engineOptions } from './engineOptions';
 import { COGNITIVE_SERVICES_SCOPE, entraProviderId } from './credentials';
 import { DeltaBatcher } from './deltaBatcher';
 import { Disposable } from './disposable';
@@ -266,7 +266,7 @@ export class PlaygroundPanel extends Disposable {
           loadAdapter,
           credentials: this.services.credentials,
           signal: controller.signal,
-          ...engineOptions(),
+          ...(await engineOptions()),
           onEvent: (event) => {
             if (event.type === 'part' && event.part.type === 'text-delta' && event.part.text) {
               if (!seenText.has(event.deployment)) {

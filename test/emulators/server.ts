@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
+import type * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { delayBefore, sleep, type Behaviour } from './behaviour';
 import { Duplex } from 'node:stream';
@@ -19,6 +20,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   body: string;
   httpVersion: string;
+  /** The client's port: tells a request that came through a proxy's tunnel from a direct one. */
+  remotePort?: number;
   /** When the response ended or its connection closed (ms since the server started), for cancel tests. */
   closedAt?: number;
   startedAt: number;
@@ -32,6 +35,12 @@ export interface StartOptions {
   port?: number;
 }
 
+/** A certificate and its key, PEM: the server then speaks TLS (HTTP/2 and HTTP/1.1 by ALPN) on its port. */
+export interface TlsIdentity {
+  key: string;
+  cert: string;
+}
+
 export class LoopbackServer {
   readonly requests: RecordedRequest[] = [];
   private readonly sockets = new Set<net.Socket>();
@@ -39,6 +48,8 @@ export class LoopbackServer {
   private readonly front: net.Server;
   private readonly h1: http.Server;
   private readonly h2: http2.Http2Server | null;
+  private secureServer: http2.Http2SecureServer | null = null;
+  private rejected = 0;
   private readonly t0 = performance.now();
   port = 0;
 
@@ -54,6 +65,10 @@ export class LoopbackServer {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       socket.on('error', () => {});
+      if (this.secureServer) {
+        this.secureServer.emit('connection', socket);
+        return;
+      }
       if (!this.h2) {
         this.h1.emit('connection', socket);
         return;
@@ -73,6 +88,26 @@ export class LoopbackServer {
     });
   }
 
+  /** Speak TLS with this identity (call before start): HTTP/2 or HTTP/1.1 as the client's ALPN asks. */
+  secure(identity: TlsIdentity): this {
+    const onRequest = (request: EmulatorRequest, response: EmulatorResponse): void => void this.dispatch(request, response);
+    this.secureServer = http2.createSecureServer({ key: identity.key, cert: identity.cert, allowHTTP1: true }, onRequest);
+    this.secureServer.on('stream', (stream) => {
+      this.streams.add(stream);
+      stream.on('close', () => this.streams.delete(stream));
+    });
+    // a client that rejects the certificate closes the handshake: that is the point of the test, not an error here
+    this.secureServer.on('tlsClientError', (_error: Error, socket: tls.TLSSocket) => {
+      this.rejected++;
+      socket.destroy();
+    });
+    return this;
+  }
+
+  get tlsHandshakesRejected(): number {
+    return this.rejected;
+  }
+
   async start(port = this.options.port ?? 0): Promise<this> {
     await new Promise<void>((resolve, reject) => {
       this.front.once('error', reject);
@@ -83,7 +118,7 @@ export class LoopbackServer {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.secureServer ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   /** Open TCP connections (HTTP/2 streams are counted apart: `openStreams`). */
@@ -110,6 +145,7 @@ export class LoopbackServer {
     await new Promise<void>((resolve) => this.front.close(() => resolve()));
     this.h1.close();
     this.h2?.close();
+    this.secureServer?.close();
   }
 
   private async dispatch(request: EmulatorRequest, response: EmulatorResponse): Promise<void> {
@@ -125,6 +161,7 @@ export class LoopbackServer {
       body: body.toString('utf8'),
       httpVersion: request.httpVersion,
       startedAt: this.now(),
+      ...(request.socket?.remotePort ? { remotePort: request.socket.remotePort } : {}),
     };
     this.requests.push(record);
     const markClosed = (): void => {
@@ -209,6 +246,12 @@ export abstract class Emulator {
 
   async start(port?: number): Promise<this> {
     await this.server.start(port);
+    return this;
+  }
+
+  /** Serve over TLS with this certificate (call before start). */
+  secure(identity: TlsIdentity): this {
+    this.server.secure(identity);
     return this;
   }
 

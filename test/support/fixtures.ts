@@ -7,6 +7,7 @@ import { loadAdapter } from '../../src/providers/registry';
 import { BedrockEmulator } from '../emulators/bedrock';
 import { GoogleEmulator } from '../emulators/google';
 import { OpenAIEmulator } from '../emulators/openai';
+import type { TlsIdentity } from '../emulators/server';
 
 /** Obvious fakes: nothing here is, or looks like, a real key. */
 export const KEYS = {
@@ -28,12 +29,15 @@ export interface Emulators {
   reset(): void;
 }
 
-export async function startEmulators(): Promise<Emulators> {
-  const [openai, bedrock, google] = await Promise.all([
-    new OpenAIEmulator({ apiKeys: [KEYS.openai], azureKeys: [KEYS.azure], azureTokens: [KEYS.azureToken], azureDeployments: { 'prod-gpt4o': 'gpt-4o', 'prod-mini': 'gpt-4o-mini' } }).start(),
-    new BedrockEmulator({ keys: [KEYS.aws, KEYS.awsSession], apiKeys: [KEYS.bedrockApiKey] }).start(),
-    new GoogleEmulator({ apiKeys: [KEYS.gemini], vertexTokens: [KEYS.vertexToken], metadataToken: 'test-metadata-token-0001', metadataProject: 'fanout-test-1' }).start(),
-  ]);
+/** The three cloud emulators on loopback; with `tls`, each serves HTTPS with that certificate. */
+export async function startEmulators(options: { tls?: TlsIdentity } = {}): Promise<Emulators> {
+  const made = [
+    new OpenAIEmulator({ apiKeys: [KEYS.openai], azureKeys: [KEYS.azure], azureTokens: [KEYS.azureToken], azureDeployments: { 'prod-gpt4o': 'gpt-4o', 'prod-mini': 'gpt-4o-mini' } }),
+    new BedrockEmulator({ keys: [KEYS.aws, KEYS.awsSession], apiKeys: [KEYS.bedrockApiKey] }),
+    new GoogleEmulator({ apiKeys: [KEYS.gemini], vertexTokens: [KEYS.vertexToken], metadataToken: 'test-metadata-token-0001', metadataProject: 'fanout-test-1' }),
+  ] as const;
+  if (options.tls) for (const emulator of made) emulator.secure(options.tls);
+  const [openai, bedrock, google] = await Promise.all([made[0].start(), made[1].start(), made[2].start()]);
   return {
     openai,
     bedrock,

@@ -1,0 +1,135 @@
+/**
+ * A corporate HTTP proxy on loopback: CONNECT tunnels (how HTTPS and most SDKs go through a proxy) and
+ * absolute-form requests (plain HTTP), an optional Proxy-Authorization it insists on (407 otherwise),
+ * and a record of every target asked for. It only ever connects to 127.0.0.1: any other target gets 502,
+ * so a test can never send traffic off the machine through it.
+ */
+import * as http from 'node:http';
+import * as net from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export interface ProxyOptions {
+  /** When set, requests without exactly this Proxy-Authorization value get 407. */
+  requireAuthorization?: string;
+}
+
+export interface ProxiedRequest {
+  kind: 'connect' | 'forward';
+  /** host:port as the client asked for it. */
+  target: string;
+  authorized: boolean;
+  status: number;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export class TestProxy {
+  readonly requests: ProxiedRequest[] = [];
+  /** Local ports of the connections it opened to targets: a request that arrives from one of them came through here. */
+  readonly upstreamPorts = new Set<number>();
+  private readonly server: http.Server;
+  private readonly sockets = new Set<net.Socket>();
+  port = 0;
+
+  constructor(private readonly options: ProxyOptions = {}) {
+    this.server = http.createServer((request, response) => this.forward(request, response));
+    this.server.on('connect', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => this.tunnel(request, socket, head));
+    this.server.on('connection', (socket: net.Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Targets asked for, in order ("127.0.0.1:4321"). */
+  targets(): string[] {
+    return this.requests.map((request) => request.target);
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private authorized(request: http.IncomingMessage): boolean {
+    return this.options.requireAuthorization === undefined || request.headers['proxy-authorization'] === this.options.requireAuthorization;
+  }
+
+  private tunnel(request: http.IncomingMessage, client: net.Socket, head: Buffer): void {
+    const target = request.url ?? '';
+    const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(target);
+    const authorized = this.authorized(request);
+    const refuse = (status: number, reason: string, extra = ''): void => {
+      this.requests.push({ kind: 'connect', target, authorized, status });
+      client.end(`HTTP/1.1 ${status} ${reason}\r\n${extra}Content-Length: 0\r\nConnection: close\r\n\r\n`);
+    };
+    client.on('error', () => {});
+    if (!authorized) return refuse(407, 'Proxy Authentication Required', 'Proxy-Authenticate: Basic realm="fanout-test"\r\n');
+    if (!match || !LOOPBACK.has(match[1]!)) return refuse(502, 'Bad Gateway');
+    let connected = false;
+    const upstream = net.connect(Number(match[2]), '127.0.0.1', () => {
+      connected = true;
+      if (upstream.localPort) this.upstreamPorts.add(upstream.localPort);
+      this.requests.push({ kind: 'connect', target, authorized, status: 200 });
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => {
+      if (!connected) refuse(502, 'Bad Gateway');
+      else client.destroy();
+    });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => {
+      if (connected) client.destroy();
+    });
+  }
+
+  private forward(request: http.IncomingMessage, response: http.ServerResponse): void {
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '');
+    } catch {
+      response.writeHead(400).end('absolute-form URL expected');
+      return;
+    }
+    const target = url.host;
+    const authorized = this.authorized(request);
+    if (!authorized) {
+      this.requests.push({ kind: 'forward', target, authorized, status: 407 });
+      response.writeHead(407, { 'proxy-authenticate': 'Basic realm="fanout-test"' }).end();
+      return;
+    }
+    if (url.protocol !== 'http:' || !LOOPBACK.has(url.hostname.replace(/^\[|\]$/g, ''))) {
+      this.requests.push({ kind: 'forward', target, authorized, status: 502 });
+      response.writeHead(502).end();
+      return;
+    }
+    const headers = { ...request.headers };
+    delete headers['proxy-authorization'];
+    delete headers['proxy-connection'];
+    const upstream = http.request({ host: '127.0.0.1', port: Number(url.port || 80), method: request.method, path: `${url.pathname}${url.search}`, headers }, (answer) => {
+      this.requests.push({ kind: 'forward', target, authorized, status: answer.statusCode ?? 0 });
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    upstream.on('error', () => {
+      if (!response.headersSent) response.writeHead(502).end();
+      else response.destroy();
+    });
+    upstream.on('socket', (socket) => socket.once('connect', () => {
+      if (socket.localPort) this.upstreamPorts.add(socket.localPort);
+    }));
+    request.pipe(upstream);
+  }
+}

@@ -16,6 +16,7 @@ import { ActiveDeployment } from './vscode/activeDeployment';
 import { SpendStatus } from './vscode/spendStatus';
 import { CHAT_VENDOR, ChatModels } from './vscode/chatModels';
 import { PromptFiles } from './vscode/promptFiles';
+import { onSettingProblem, setting } from './vscode/settingReader';
 
 const loadedAt = performance.now();
 
@@ -39,12 +40,17 @@ export function activate(context: vscode.ExtensionContext): FanoutApi {
   const started = performance.now();
   const redactor = new Redactor();
   const log = new Log(redactor);
+  onSettingProblem((problem, name) => {
+    log.warn(problem);
+    void vscode.window.showWarningMessage(`Fanout: ${problem}`, 'Open Settings').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: name, edit: true } });
+    });
+  });
   const settings = new DeploymentSettings(log);
   const keys = new ApiKeyStore(context.secrets, redactor);
   const credentials = new ExtensionCredentials(keys, redactor, { sourceOf: (id) => settings.sourceOf(id), isTrusted: () => vscode.workspace.isTrusted });
-  const config = () => vscode.workspace.getConfiguration('fanout');
   const history = new HistoryStore(join(context.globalStorageUri.fsPath, 'history.jsonl'), {
-    maxEntries: Math.max(1, config().get<number>('history.maxEntries', 200)),
+    maxEntries: setting<number>('history.maxEntries'),
     redact: (text) => redactor.redact(text),
   });
   const outputs = new OutputDocuments();
@@ -66,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): FanoutApi {
   };
   const playground = new Playground({
     extensionUri: context.extensionUri, settings, credentials, history, outputs, log, globalState: context.globalState,
-    historyEnabled: () => config().get<boolean>('history.enabled', true),
+    historyEnabled: () => setting<boolean>('history.enabled'),
     redact: (text) => redactor.redact(text),
     onResults,
   });

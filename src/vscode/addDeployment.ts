@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseAwsProfiles, type AwsProfile } from '../core/awsProfiles';
 import { PROVIDERS, formatIssue, parseDeployments, providerLabel, type Deployment, type ProviderKind } from '../core/deployment';
+import { checkDeploymentField } from '../core/inputChecks';
 import type { DeploymentSettings } from './deploymentSettings';
 
 const PROVIDER_HELP: Record<ProviderKind, string> = {
@@ -35,12 +36,7 @@ const KIND_LABEL: Record<AwsProfile['kind'], string> = { sso: 'SSO', keys: 'acce
 
 /** Validates one field by validating a whole candidate deployment: the same rules as settings and the CLI. */
 function fieldCheck(base: Record<string, unknown>, field: string) {
-  return (value: string): string | undefined => {
-    const result = parseDeployments([{ ...base, [field]: value }]);
-    if (result.ok) return undefined;
-    const issue = result.issues.find((candidate) => candidate.path.endsWith(`.${field}`));
-    return issue ? issue.message.replace(/^"[^"]*" /, '') : undefined;
-  };
+  return (value: string): string | undefined => checkDeploymentField(base, field, value);
 }
 
 async function input(title: string, prompt: string, value: string, validate: (text: string) => string | undefined, placeHolder?: string): Promise<string | undefined> {

@@ -8,6 +8,7 @@ import type { CredentialResolver } from '../core/credential';
 import { providerLabel, type Deployment } from '../core/deployment';
 import { randomUUID } from 'node:crypto';
 import { runFanout, type DeploymentResult } from '../core/fanout';
+import { checkPromptText } from '../core/inputChecks';
 import { formatMarkdown } from '../core/report';
 import { loadAdapter } from '../providers/registry';
 import type { DeploymentSettings } from './deploymentSettings';
@@ -38,7 +39,7 @@ export async function compareCommand(services: CompareServices, prompt?: string,
     prompt: 'The prompt to send to every deployment',
     placeHolder: 'e.g. Explain the difference between TCP and UDP in two sentences',
     ignoreFocusOut: true,
-    validateInput: (value) => (value.trim() ? undefined : 'Type a prompt to send'),
+    validateInput: checkPromptText,
   }));
   if (!text?.trim()) return undefined;
   const picked = deploymentIds ? settings.deployments.filter((deployment) => deploymentIds.includes(deployment.id)) : await pickDeployments(settings.deployments);

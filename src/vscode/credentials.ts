@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { secretsOf, type Credential, type CredentialResolver, type CredentialResult } from '../core/credential';
 import { deploymentOrigin, type Deployment } from '../core/deployment';
 import type { Redactor } from '../core/redact';
+import { setting } from './settingReader';
 import { providerError } from '../core/stream';
 import { refusal, type DeploymentSource } from '../core/trust';
 import type { ApiKeyStore } from './apiKeyStore';
@@ -16,7 +17,7 @@ export const COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.de
 
 /** The VS Code sign-in used for Azure OpenAI's Entra ID (`fanout.azure.authenticationProvider`). */
 export function entraProviderId(): string {
-  return vscode.workspace.getConfiguration('fanout').get<string>('azure.authenticationProvider', 'microsoft');
+  return setting<string>('azure.authenticationProvider');
 }
 
 export interface TrustContext {

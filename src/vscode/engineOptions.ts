@@ -6,19 +6,19 @@
  */
 import * as vscode from 'vscode';
 import type { FanoutOptions } from '../core/fanout';
+import { setting } from './settingReader';
 import { checkProxyUrl, isDirectDefault, parseNoProxy, proxyFromEnv, readCaFile, type NetworkSettings } from '../core/network';
 
 export type EngineOptions = Pick<FanoutOptions, 'timeoutMs' | 'idleTimeoutMs' | 'firstByteTimeoutMs' | 'retry' | 'transport'>;
 
 export async function engineOptions(): Promise<EngineOptions> {
-  const config = vscode.workspace.getConfiguration('fanout');
   const network = await networkSettings();
   return {
-    timeoutMs: config.get<number>('requestTimeoutMs', 120_000),
-    idleTimeoutMs: config.get<number>('idleTimeoutMs', 30_000),
-    firstByteTimeoutMs: config.get<number>('firstByteTimeoutMs', 60_000),
-    retry: { maxRetries: config.get<number>('retries', 2) },
-    transport: { http1: config.get<boolean>('bedrock.useHttp1', false), ...(network ? { network } : {}) },
+    timeoutMs: setting<number>('requestTimeoutMs'),
+    idleTimeoutMs: setting<number>('idleTimeoutMs'),
+    firstByteTimeoutMs: setting<number>('firstByteTimeoutMs'),
+    retry: { maxRetries: setting<number>('retries') },
+    transport: { http1: setting<boolean>('bedrock.useHttp1'), ...(network ? { network } : {}) },
   };
 }
 
@@ -46,11 +46,12 @@ export async function networkSettings(env: NodeJS.ProcessEnv = process.env): Pro
     const read = await readCaFile(expandHome(caFile.trim(), env), 'The setting "fanout.network.extraCaFile"');
     if (read.ok) settings.extraCa = read.extraCa;
     else problems.push(read.message);
-  } else if (caFile !== '' && caFile !== null && caFile !== undefined && typeof caFile !== 'string') {
-    problems.push('The setting "fanout.network.extraCaFile" must be the path of a PEM file, as text.');
+  } else if (typeof caFile !== 'string' && caFile !== null && caFile !== undefined) {
+    // a CA the user meant to trust but wrote wrongly: sending without it would fail or, worse, go elsewhere
+    problems.push(`The setting "fanout.network.extraCaFile" is ${JSON.stringify(caFile)}, but it takes the path of a PEM file, as text.`);
   }
   if (problems.length) settings.problem = `${problems.join(' ')} Nothing was sent.`;
-  return isDirectDefault(settings) && !settings.problem ? undefined : settings;
+  return isDirectDefault(settings) ? undefined : settings;
 }
 
 function expandHome(path: string, env: NodeJS.ProcessEnv): string {

@@ -1,5 +1,6 @@
 /** "Set API Key" and "Remove API Key": a key is saved for a deployment's origin, in SecretStorage only. */
 import * as vscode from 'vscode';
+import { checkApiKeyText } from '../core/inputChecks';
 import { deploymentOrigin, providerLabel, type Deployment } from '../core/deployment';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { DeploymentSettings } from './deploymentSettings';
@@ -43,12 +44,7 @@ export async function setApiKey(settings: DeploymentSettings, keys: ApiKeyStore,
   if (!deployment) return false;
   const origin = deploymentOrigin(deployment);
   const where = KEY_PAGES[deployment.provider];
-  const validate = (text: string): string | undefined => {
-    if (!text.trim()) return 'Paste the key';
-    if (/\s/.test(text.trim())) return 'A key has no spaces or line breaks';
-    if (text.trim().length < 8) return 'That is too short to be a key';
-    return undefined;
-  };
+  const validate = checkApiKeyText;
   if (given !== undefined && validate(given)) {
     void vscode.window.showErrorMessage(`Fanout: that key was not saved — ${validate(given)}.`);
     return false;

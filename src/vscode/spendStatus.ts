@@ -9,6 +9,7 @@ import { PRICE_TABLE_DATE } from '../core/pricing';
 import { formatCost } from '../core/report';
 import { Disposable } from './disposable';
 import type { Log } from './log';
+import { setting } from './settingReader';
 
 const NOTIFIED_KEY = 'fanout.budgetNotified';
 const PERIOD_LABEL: Record<SpendPeriod, string> = { today: 'today', session: 'this session', month: 'this month' };
@@ -45,9 +46,8 @@ export class SpendStatus extends Disposable {
   }
 
   private async draw(): Promise<void> {
-    const config = vscode.workspace.getConfiguration('fanout');
-    const period = config.get<SpendPeriod>('spend.period', 'today');
-    const budget = config.get<number | null>('spend.monthlyBudgetUsd', null);
+    const period = setting<SpendPeriod>('spend.period');
+    const budget = setting<number | null>('spend.monthlyBudgetUsd');
     const { records } = await this.ledger.load();
     const summary = this.ledger.summaryOf(records, period);
     const month = this.ledger.summaryOf(records, 'month');

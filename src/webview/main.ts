@@ -2,6 +2,7 @@
  * The playground UI. Talks to its host only through the typed protocol; keeps its inputs and last results in
  * the webview state so a reload brings them back; renders streaming columns at most once per animation frame.
  */
+import { PARAM_RULES, checkParam } from '../core/paramInput';
 import { variablesIn } from '../core/template';
 import type { Badges, DeploymentView, HistorySummary, HostMessage, PlaygroundState, WebviewMessage } from '../protocol';
 import { renderChart } from './chart';
@@ -98,28 +99,30 @@ paramInput(maxTokens).value = state.params.maxTokens?.toString() ?? '';
 paramInput(topP).value = state.params.topP?.toString() ?? '';
 repeatInput.value = String(state.repeat);
 
-function readParams(): PlaygroundState['params'] {
-  const read = (label: HTMLElement, integer = false): number | undefined => {
-    const raw = paramInput(label).value.trim();
-    if (raw === '') return undefined;
-    const value = Number(raw);
-    return Number.isFinite(value) ? (integer ? Math.round(value) : value) : undefined;
-  };
+/** The parameters as typed, and the first one that is wrong (named, with its range): a wrong value is never clamped or sent. */
+function readParams(): { params: PlaygroundState['params']; problem: string | undefined } {
   const params: PlaygroundState['params'] = {};
-  const t = read(temperature);
-  const m = read(maxTokens, true);
-  const p = read(topP);
-  if (t !== undefined) params.temperature = Math.min(2, Math.max(0, t));
-  if (m !== undefined) params.maxTokens = Math.max(1, m);
-  if (p !== undefined) params.topP = Math.min(1, Math.max(0.01, p));
-  return params;
+  let problem: string | undefined;
+  const fields = [[temperature, 'temperature'], [maxTokens, 'maxTokens'], [topP, 'topP']] as const;
+  for (const [label, key] of fields) {
+    const input = paramInput(label) as HTMLInputElement;
+    const checked = checkParam(PARAM_RULES[key], input.value, input.validity.badInput);
+    input.setAttribute('aria-invalid', checked.problem ? 'true' : 'false');
+    input.title = checked.problem ?? '';
+    if (checked.value !== undefined) params[key] = checked.value;
+    problem ??= checked.problem;
+  }
+  const repeat = checkParam(PARAM_RULES.repeat, repeatInput.value, repeatInput.validity.badInput);
+  repeatInput.setAttribute('aria-invalid', repeat.problem ? 'true' : 'false');
+  problem ??= repeat.problem;
+  return { params, problem };
 }
 
 function persist(): void {
   state.system = system.value;
   state.prompt = prompt.value;
-  state.params = readParams();
-  state.repeat = Math.min(50, Math.max(1, Math.round(Number(repeatInput.value) || 1)));
+  state.params = readParams().params;
+  state.repeat = checkParam(PARAM_RULES.repeat, repeatInput.value).value ?? 1;
   // a restored view needs the answers, but not megabytes of them: keep the first 200,000 characters of each
   state.columns = [...columns.values()].map((column) => column.snapshot()).map((snapshot) => snapshot.text.length > 200_000
     ? { ...snapshot, text: snapshot.text.slice(0, 200_000), result: snapshot.result ? { ...snapshot.result, text: snapshot.result.text.slice(0, 200_000) } : null }
@@ -149,8 +152,12 @@ for (const element of [system, prompt]) element.addEventListener('input', () => 
   persist();
   updateRunState();
 });
-for (const label of [temperature, maxTokens, topP]) paramInput(label).addEventListener('change', persist);
+for (const label of [temperature, maxTokens, topP]) {
+  paramInput(label).addEventListener('change', persist);
+  paramInput(label).addEventListener('input', updateRunState);
+}
 repeatInput.addEventListener('change', persist);
+repeatInput.addEventListener('input', updateRunState);
 
 function renderDeployments(): void {
   const known = new Set(deployments.map((d) => d.id));
@@ -220,7 +227,8 @@ function renderHistory(items: HistorySummary[], enabled: boolean): void {
 
 function updateRunState(): void {
   const missing = variablesIn(system.value, prompt.value).filter((name) => !(state.variables[name] ?? '').trim());
-  const reason = running ? '' : state.selected.length === 0 ? 'Check at least one deployment.' : !prompt.value.trim() ? 'Write a prompt.' : missing.length ? `Fill {{${missing[0]}}}.` : '';
+  const paramProblem = readParams().problem;
+  const reason = running ? '' : state.selected.length === 0 ? 'Check at least one deployment.' : !prompt.value.trim() ? 'Write a prompt.' : missing.length ? `Fill {{${missing[0]}}}.` : paramProblem ?? '';
   runButton.disabled = running || reason !== '';
   stopButton.disabled = !running;
   runHint.textContent = reason;
@@ -240,7 +248,7 @@ function run(): void {
   updateRunState();
   if (runButton.disabled) return;
   const variables = Object.fromEntries(variablesIn(system.value, prompt.value).map((name) => [name, state.variables[name] ?? '']));
-  post({ type: 'run', system: system.value, prompt: prompt.value, variables, params: readParams(), deploymentIds: state.selected, repeat: state.repeat });
+  post({ type: 'run', system: system.value, prompt: prompt.value, variables, params: readParams().params, deploymentIds: state.selected, repeat: state.repeat });
 }
 
 function compare(): void {

@@ -1,10 +1,11 @@
 /**
  * Saved runs: one JSON line per run, appended with a single write, so a crash or a kill can cut at most the
  * line being written, and a reload skips it and keeps every complete one. Bounded: past the limit the file is
- * compacted by writing a new one beside it and renaming it over (atomic on the same file system).
+ * compacted by writing a new one beside it and renaming it over (atomic on the same file system), one window at a
+ * time and keeping what other windows appended meanwhile.
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { appendLines, readJsonLines } from './jsonLines';
+import { rm } from 'node:fs/promises';
+import { appendLines, parseJsonLines, readJsonLines, rewriteLines } from './jsonLines';
 import type { DeploymentResult } from './fanout';
 
 export interface HistoryEntry {
@@ -78,8 +79,7 @@ export class HistoryStore {
     // one read: every non-empty line is either a value or a skipped one
     const { values, skipped } = await readJsonLines(this.file, isEntry);
     if (values.length + skipped <= this.options.maxEntries * 1.5) return;
-    const next = `${this.file}.${process.pid}.tmp`;
-    await writeFile(next, values.slice(-this.options.maxEntries).map((entry) => `${JSON.stringify(entry)}\n`).join(''), 'utf8');
-    await rename(next, this.file);
+    // the rewrite re-reads the file: another window may have appended since the count above
+    await rewriteLines(this.file, (text) => parseJsonLines(text, isEntry).values.slice(-this.options.maxEntries).map((entry) => `${JSON.stringify(entry)}\n`).join(''));
   }
 }

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistoryStore } from '../../src/core/history';
@@ -41,5 +41,45 @@ describe('crash safety', function () {
     }
     console.log(`      ${KILLS} kills: ${known.history.size} history entries and ${known.ledger.size} spend records kept; ${cutLines} lines cut mid-write (each its own record only)`);
     assert.ok(known.history.size > KILLS / 2, 'the writer barely wrote anything: the test proves nothing');
+  });
+
+  it('two windows (two processes) writing history and spend at once lose nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fanout-two-'));
+    const historyFile = join(dir, 'history.jsonl');
+    const ledgerFile = join(dir, 'spend.jsonl');
+    const PER_WINDOW = 150;
+    const windows = ['left', 'right'].map((tag) => spawn(process.execPath, [join(__dirname, 'writer.js'), historyFile, ledgerFile, tag, String(PER_WINDOW)], { stdio: 'ignore' }));
+    const codes = await Promise.all(windows.map((child) => new Promise<number | null>((resolve) => child.once('exit', resolve))));
+    assert.deepEqual(codes, [0, 0]);
+    const history = await new HistoryStore(historyFile, { maxEntries: 1_000_000, redact: (t) => t }).load();
+    const ledger = await new SpendLedger(ledgerFile).load();
+    assert.equal(history.skipped, 0, 'no line torn by the other window');
+    assert.equal(ledger.skipped, 0);
+    for (const tag of ['left', 'right']) {
+      for (let n = 0; n < PER_WINDOW; n++) {
+        assert.ok(history.entries.some((entry) => entry.id === `${tag}-${n}`), `history ${tag}-${n}`);
+        assert.ok(ledger.records.some((record) => record.id.startsWith(`${tag}-${n}:`) || record.id === `${tag}-${n}`), `spend ${tag}-${n}`);
+      }
+    }
+    console.log(`      two windows: ${history.entries.length} history entries and ${ledger.records.length} spend records of ${2 * PER_WINDOW} each, none lost or torn`);
+  });
+
+  it('two windows appending while each compacts the shared history: no window\'s newer run goes missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fanout-compact-'));
+    const historyFile = join(dir, 'history.jsonl');
+    const PER_WINDOW = 200;
+    const KEEP = 40; // compaction every ~20 appends, in both windows
+    const windows = ['left', 'right'].map((tag) => spawn(process.execPath, [join(__dirname, 'writer.js'), historyFile, join(dir, `spend-${tag}.jsonl`), tag, String(PER_WINDOW), String(KEEP)], { stdio: 'ignore' }));
+    assert.deepEqual(await Promise.all(windows.map((child) => new Promise<number | null>((resolve) => child.once('exit', resolve)))), [0, 0]);
+    const text = readFileSync(historyFile, 'utf8');
+    const ids = text.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+    for (const tag of ['left', 'right']) {
+      const kept = ids.filter((id) => id.startsWith(`${tag}-`)).map((id) => Number(id.slice(tag.length + 1))).sort((a, b) => a - b);
+      assert.ok(kept.length > 0 && kept.at(-1) === PER_WINDOW - 1, `${tag}: its last run is kept (${kept.at(-1)})`);
+      // compaction drops the oldest; a lost append would leave a hole among the newer ones
+      const holes = kept.filter((n, index) => index > 0 && n !== kept[index - 1]! + 1);
+      assert.deepEqual(holes, [], `${tag}: runs lost between ${kept[0]} and ${kept.at(-1)}`);
+    }
+    console.log(`      two windows compacting: ${ids.length} entries kept, each window's newest runs contiguous`);
   });
 });

@@ -1,4 +1,4 @@
-/** Load: 64 deployments at once, 100 runs in a row, 2 MB answers — nothing lost, memory back to its baseline. */
+/** Load: 64 deployments at once, 100 runs in a row, 2 MB answers, 1 MB prompts — nothing lost, memory back to its baseline. */
 import * as assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -74,5 +74,34 @@ describe('load', function () {
       assert.equal(result.text.length, text.length, result.deployment);
       assert.equal(result.text, text, result.deployment);
     }
+  });
+
+  it('1 MB prompts reach every cloud whole (both Bedrock transports too): answered, or a clear too-long reason where the model\'s window is smaller', async () => {
+    emulators.reset();
+    const prompt = Array.from({ length: 1024 * 1024 / 16 }, (_, i) => ` line-${String(i).padStart(10, '0')}`).join('');
+    const request = { ...PROMPT, messages: [{ role: 'user' as const, content: prompt }] };
+    const all = deploymentsFor(emulators);
+    const list = [all.openai, all.azure, all.bedrock, all.gemini, all.vertex];
+    const [results, h1] = await Promise.all([
+      runFanout(request, list, { ...options(), timeoutMs: 60_000 }),
+      runFanout(request, [{ ...all.bedrock, id: 'bedrock-h1' }], { ...options(), timeoutMs: 60_000, transport: { http1: true } }),
+    ]);
+    // ~262k tokens: past a 128k-context model (the emulators enforce each model's window, as the clouds do), within Gemini's
+    const outcome: Record<string, string> = {};
+    for (const result of [...results, ...h1]) {
+      outcome[result.deployment] = result.status === 'ok' ? 'ok' : result.error!.kind;
+      if (result.status === 'ok') assert.ok(result.text.length > 0);
+      else {
+        assert.equal(result.error!.kind, 'context_length', `${result.deployment}: ${JSON.stringify(result.error)}`);
+        assert.match(result.error!.message, /The prompt is too long for this model .*Shorten it/);
+        assert.equal(result.retries, 0, 'a too-long prompt is not retried');
+      }
+    }
+    assert.equal(outcome['gemini-flash'], 'ok');
+    assert.equal(outcome['vertex-flash'], 'ok');
+    const bodies = [emulators.openai, emulators.bedrock, emulators.google].flatMap((emulator) => emulator.server.requests.map((r) => r.body));
+    assert.equal(bodies.length, 6, 'one request each: nothing retried');
+    for (const body of bodies) assert.ok(body.includes(prompt), `a request body of ${body.length} bytes holds the whole prompt`);
+    console.log(`      1 MB prompt: ${bodies.length} requests of ${(Math.min(...bodies.map((b) => b.length)) / 2 ** 20).toFixed(2)}+ MB sent whole; ${JSON.stringify(outcome)}`);
   });
 });

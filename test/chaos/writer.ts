@@ -3,13 +3,15 @@ import { HistoryStore } from '../../src/core/history';
 import { SpendLedger } from '../../src/core/ledger';
 import type { DeploymentResult } from '../../src/core/fanout';
 
-const [historyFile, ledgerFile, tag] = process.argv.slice(2) as [string, string, string];
-const history = new HistoryStore(historyFile, { maxEntries: 100_000, redact: (text) => text });
+const [historyFile, ledgerFile, tag, limit, keep] = process.argv.slice(2) as [string, string, string, string | undefined, string | undefined];
+/** Without a limit it writes until it is killed; with one it writes that many records and exits. */
+const count = limit ? Number(limit) : Infinity;
+const history = new HistoryStore(historyFile, { maxEntries: keep ? Number(keep) : 100_000, redact: (text) => text });
 const ledger = new SpendLedger(ledgerFile);
 const text = 'answer text '.repeat(4000); // ~48 KB a record: writes take long enough to be cut
 
 async function loop(): Promise<void> {
-  for (let n = 0; ; n++) {
+  for (let n = 0; n < count; n++) {
     const result: DeploymentResult = {
       deployment: 'd', provider: 'openai', model: 'gpt-4o-mini', status: 'ok', text, finishReason: 'stop', error: null, requestId: null, answeredModel: null,
       retries: 0, credentialMs: 0, credentialSource: null, costNote: null, cachedInputTokens: null,
@@ -22,4 +24,4 @@ async function loop(): Promise<void> {
   }
 }
 
-void loop();
+void loop().then(() => process.exit(0));

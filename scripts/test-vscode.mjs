@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { ROOT, launchChromium, startCodeServer } from './lib/codeServer.mjs';
+import { sweep } from './lib/sentinelSweep.mjs';
 
 const TIMEOUT_S = Number(process.env.FANOUT_VSCODE_TIMEOUT ?? 300);
 const started = Date.now();
@@ -35,7 +36,7 @@ const hardStop = setTimeout(() => {
   process.exit(2);
 }, TIMEOUT_S * 1000);
 try {
-  browser = await launchChromium();
+  browser = await launchChromium({ userDataDir: join(server.tmp, 'browser') });
   const page = await browser.newPage();
   const noise = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|reconnection-grace-time|Service Worker)|open-vsx\.org|^\s+at .*\/static\/out\/vs\/|^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin)/;
   const done = new Promise((resolveExit) => {
@@ -55,6 +56,14 @@ try {
   t('workbench loading; the suites run inside the extension host');
   exitCode = await done;
   t(`extension host exited with ${exitCode}`);
+  await browser.close();
+  browser = undefined;
+  // the suites stored sentinel keys through the editor: none may be anywhere but the secret store
+  const { files, paths, hits } = sweep([server.tmp]);
+  if (process.env.FANOUT_SWEEP_LIST) console.log(paths.join('\n'));
+  t(`sentinel sweep: ${files} files the editor and its browser left (settings, global state, logs, history, spend, workspace, caches), ${hits.length} holding a sentinel key`);
+  for (const hit of hits) console.log(`  sentinel found in ${hit}`);
+  if (hits.length) exitCode = 1;
 } catch (error) {
   console.error('[test:vscode] ERROR', error.message);
 } finally {

@@ -82,7 +82,12 @@ export async function startCodeServer({ settings = {}, vsix, smokeDriver = false
   };
 }
 
-export async function launchChromium() {
+/**
+ * Headless chromium. With `userDataDir` the browser profile (where the web workbench keeps global state and the
+ * secret store) stays in that folder after close, for the sentinel sweep; the result has newPage() and close() either way.
+ */
+export async function launchChromium({ userDataDir } = {}) {
   const { chromium } = await import('playwright-core');
+  if (userDataDir) return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }

@@ -95,6 +95,18 @@ describe('the playground', function () {
     await screenshot(page, '12-playground-stopped-dark');
   });
 
+  it('a wrong parameter is named with its range and blocks Run; fixing it allows Run again', async () => {
+    for (const [field, value, pattern] of [['#temperature', '3', /^Temperature must be a number from 0 to 2, not 3\.$/], ['#maxTokens', '0', /^Max tokens must be a whole number from 1 to 1000000, not 0\.$/], ['#topP', '1.5', /^Top-p must be a number above 0 up to 1, not 1\.5\.$/]]) {
+      await frame.fill(field, value);
+      await frame.waitForFunction(() => document.querySelector('#run').disabled, null, { timeout: 5000 });
+      assert.match(await frame.$eval('span.hint[role="status"]', (element) => element.textContent), pattern);
+      assert.equal(await frame.$eval(field, (element) => element.getAttribute('aria-invalid')), 'true');
+      if (field === '#temperature') await screenshot(page, '16-playground-bad-parameter');
+      await frame.fill(field, '');
+      await frame.waitForFunction(() => !document.querySelector('#run').disabled, null, { timeout: 5000 });
+    }
+  });
+
   it('reopens a run from history', async () => {
     const items = await frame.$$('[data-history]');
     assert.ok(items.length >= 2, `history has ${items.length} runs`);

@@ -16,7 +16,7 @@ import { ActiveDeployment } from './vscode/activeDeployment';
 import { SpendStatus } from './vscode/spendStatus';
 import { CHAT_VENDOR, ChatModels } from './vscode/chatModels';
 import { PromptFiles } from './vscode/promptFiles';
-import { onSettingProblem, setting } from './vscode/settingReader';
+import { checkSettingsWith, setting } from './vscode/settingReader';
 
 const loadedAt = performance.now();
 
@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): FanoutApi {
   const started = performance.now();
   const redactor = new Redactor();
   const log = new Log(redactor);
-  onSettingProblem((problem, name) => {
+  checkSettingsWith(context.extension.packageJSON, (problem, name) => {
     log.warn(problem);
     void vscode.window.showWarningMessage(`Fanout: ${problem}`, 'Open Settings').then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: name, edit: true } });

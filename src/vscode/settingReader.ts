@@ -6,32 +6,26 @@
 import * as vscode from 'vscode';
 import { checkSetting, type SettingSchema } from '../core/settingValues';
 
-const EXTENSION_ID = 'fanout.fanout';
+type Manifest = { contributes?: { configuration?: { properties?: Record<string, SettingSchema> } } };
 
-let schemas: Record<string, SettingSchema> | undefined;
+let schemas: Record<string, SettingSchema> = {};
 let report: (problem: string, setting: string) => void = () => {};
 const reported = new Set<string>();
 
-function schemaOf(name: string): SettingSchema {
-  if (!schemas) {
-    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes?: { configuration?: { properties?: Record<string, SettingSchema> } } } | undefined;
-    schemas = manifest?.contributes?.configuration?.properties ?? {};
-  }
-  return schemas[name] ?? {};
-}
-
-/** Where problems go (set once at activation). */
-export function onSettingProblem(handler: (problem: string, setting: string) => void): void {
+/** The extension's manifest (its settings' schemas) and where problems go: set once at activation. */
+export function checkSettingsWith(manifest: unknown, handler: (problem: string, setting: string) => void): void {
+  schemas = (manifest as Manifest | undefined)?.contributes?.configuration?.properties ?? {};
   report = handler;
 }
 
 /** The value of `fanout.<key>`, or its default when the value does not fit the schema. */
 export function setting<T>(key: string): T {
   const name = `fanout.${key}`;
-  const schema = schemaOf(name);
-  const checked = checkSetting<T>(name, schema, vscode.workspace.getConfiguration('fanout').get<unknown>(key), schema.default as T);
+  const schema = schemas[name] ?? {};
+  const value = vscode.workspace.getConfiguration('fanout').get<unknown>(key);
+  const checked = checkSetting<T>(name, schema, value, schema.default as T);
   if (checked.problem) {
-    const once = `${name}=${JSON.stringify(vscode.workspace.getConfiguration('fanout').get<unknown>(key))}`;
+    const once = `${name}=${JSON.stringify(value)}`;
     if (!reported.has(once)) {
       reported.add(once);
       report(checked.problem, name);

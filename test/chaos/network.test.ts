@@ -45,13 +45,9 @@ function requestsOn(emulators: Emulators): number {
   return [emulators.openai, emulators.bedrock, emulators.google].reduce((sum, emulator) => sum + emulator.server.requests.filter((r) => !r.path.includes('computeMetadata')).length, 0);
 }
 
-/** Requests the emulators received through `proxy`'s connections, and directly (kept-alive tunnels count as through). */
-function routes(emulators: Emulators, proxy: TestProxy): { through: number; direct: number; directPorts: number[] } {
-  const requests = [emulators.openai, emulators.bedrock, emulators.google].flatMap((emulator) =>
-    emulator.server.requests.filter((r) => !r.path.includes('computeMetadata')).map((r) => ({ ...r, server: emulator.server.port })));
-  const direct = requests.filter((r) => !(r.remotePort && proxy.upstreamPorts.has(r.remotePort)));
-  return { through: requests.length - direct.length, direct: direct.length, directPorts: [...new Set(direct.map((r) => r.server))] };
-}
+/** How the requests of these emulators reached them: through `proxy` or directly. */
+const routes = (emulators: Emulators, proxy: TestProxy): ReturnType<TestProxy['routes']> =>
+  proxy.routes([emulators.openai.server, emulators.bedrock.server, emulators.google.server]);
 
 const table: string[] = [];
 

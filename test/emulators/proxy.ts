@@ -7,6 +7,7 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { LoopbackServer } from './server';
 
 export interface ProxyOptions {
   /** When set, requests without exactly this Proxy-Authorization value get 407. */
@@ -48,6 +49,16 @@ export class TestProxy {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * How the requests `servers` received (GCE metadata look-ups aside) reached them: through this proxy's connections
+   * (kept-alive tunnels included) or directly, and the ports of the servers reached directly.
+   */
+  routes(servers: LoopbackServer[]): { through: number; direct: number; directPorts: number[] } {
+    const requests = servers.flatMap((server) => server.requests.filter((r) => !r.path.includes('computeMetadata')).map((r) => ({ ...r, server: server.port })));
+    const direct = requests.filter((r) => !(r.remotePort && this.upstreamPorts.has(r.remotePort)));
+    return { through: requests.length - direct.length, direct: direct.length, directPorts: [...new Set(direct.map((r) => r.server))] };
   }
 
   /** Targets asked for, in order ("127.0.0.1:4321"). */

@@ -53,9 +53,8 @@ describe('networks and settings in the editor', () => {
   }
 
   function requestsThrough(emulators: Emulators): { through: number; direct: number } {
-    const requests = [emulators.openai, emulators.bedrock, emulators.google].flatMap((emulator) => emulator.server.requests);
-    const through = requests.filter((request) => request.remotePort && proxy.upstreamPorts.has(request.remotePort)).length;
-    return { through, direct: requests.length - through };
+    const { through, direct } = proxy.routes([emulators.openai.server, emulators.bedrock.server, emulators.google.server]);
+    return { through, direct };
   }
 
   it('requests follow VS Code\'s http.proxy, and http.noProxy bypasses it', async () => {

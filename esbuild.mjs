@@ -3,20 +3,32 @@
 // Writes dist/meta.json so bundle sizes can be read.  Usage: node esbuild.mjs [--watch] [--dev]
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const production = !process.argv.includes('--dev');
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
-/** Chunks loaded on first use: importing one of these from core/cli/extension code stays a runtime require. */
-const LAZY = ['openai', 'azureOpenai', 'bedrock', 'vertex', 'awsCredentials', 'googleAdc', 'network'];
+/**
+ * Chunks loaded on first use, by source file (without .ts) → output name in dist/providers. Importing one of
+ * these from core/cli/extension code (or from another chunk) stays a runtime require of the chunk.
+ */
+const LAZY = {
+  'src/providers/openai/adapter': 'openai',
+  'src/providers/azure-openai/adapter': 'azureOpenai',
+  'src/providers/bedrock/adapter': 'bedrock',
+  'src/providers/google/adapter': 'vertex',
+  'src/providers/bedrock/credentials': 'awsCredentials',
+  'src/providers/google/credentials': 'googleAdc',
+  'src/providers/transport/network': 'network',
+};
+const lazyByPath = new Map(Object.entries(LAZY).map(([source, name]) => [resolve(source), name]));
 const lazyChunks = {
   name: 'lazy-provider-chunks',
   setup(build) {
-    const filter = new RegExp(`^\\.\\.?/(providers/)?(${LAZY.join('|')})$`);
-    build.onResolve({ filter }, (args) => {
-      const name = args.path.split('/').pop();
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const name = lazyByPath.get(resolve(args.resolveDir, args.path).replace(/\.ts$/, ''));
       // a chunk's own entry point is bundled; everyone else (other chunks too) requires the chunk at run time
-      if (args.kind === 'entry-point') return undefined;
+      if (!name || args.kind === 'entry-point') return undefined;
       // chunks sit beside each other in dist/providers; the CLI and the extension sit one level up
       return { path: build.initialOptions.outdir ? `./${name}.js` : `./providers/${name}.js`, external: true };
     });
@@ -42,7 +54,7 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', plugins: [lazyChunks] },
-  { ...common, entryPoints: LAZY.map((name) => ({ in: `src/providers/${name}.ts`, out: name })), outdir: 'dist/providers', plugins: [lazyChunks] },
+  { ...common, entryPoints: Object.entries(LAZY).map(([source, name]) => ({ in: `${source}.ts`, out: name })), outdir: 'dist/providers', plugins: [lazyChunks] },
 ];
 if (existsSync('src/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyChunks] });

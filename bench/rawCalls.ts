@@ -6,7 +6,7 @@ import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bed
 import { GoogleGenAI } from '@google/genai';
 import * as http from 'node:http';
 import OpenAI, { AzureOpenAI } from 'openai';
-import type { Deployment } from '../src/core/deployment';
+import type { Deployment } from '../src/core/config/deployment';
 import { BENCH_KEYS } from './keys';
 
 export interface RawTiming {

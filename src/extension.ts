@@ -1,22 +1,22 @@
 /** activate(): builds the services and registers them. Loads no provider SDK: those load on first use. */
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import type { DeploymentResult } from './core/fanout';
-import { HistoryStore } from './core/history';
-import { SpendLedger } from './core/ledger';
-import { Redactor } from './core/redact';
-import { ApiKeyStore } from './vscode/apiKeyStore';
+import type { DeploymentResult } from './core/engine/fanout';
+import { HistoryStore } from './core/storage/history';
+import { SpendLedger } from './core/storage/ledger';
+import { Redactor } from './core/security/redact';
+import { ApiKeyStore } from './vscode/credentials/apiKeyStore';
 import { registerCommands } from './vscode/commands';
-import { ExtensionCredentials } from './vscode/credentials';
-import { DeploymentSettings } from './vscode/deploymentSettings';
-import { Log } from './vscode/log';
-import { OutputDocuments } from './vscode/outputDocuments';
-import { Playground } from './vscode/playground';
-import { ActiveDeployment } from './vscode/activeDeployment';
-import { SpendStatus } from './vscode/spendStatus';
-import { CHAT_VENDOR, ChatModels } from './vscode/chatModels';
-import { PromptFiles } from './vscode/promptFiles';
-import { checkSettingsWith, setting } from './vscode/settingReader';
+import { ExtensionCredentials } from './vscode/credentials/credentials';
+import { DeploymentSettings } from './vscode/deployments/deploymentSettings';
+import { Log } from './vscode/platform/log';
+import { OutputDocuments } from './vscode/playground/outputDocuments';
+import { Playground } from './vscode/playground/playground';
+import { ActiveDeployment } from './vscode/deployments/activeDeployment';
+import { SpendStatus } from './vscode/spend/spendStatus';
+import { CHAT_VENDOR, ChatModels } from './vscode/chat/chatModels';
+import { PromptFiles } from './vscode/editor/promptFiles';
+import { checkSettingsWith, setting } from './vscode/platform/settingReader';
 
 const loadedAt = performance.now();
 

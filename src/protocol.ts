@@ -3,7 +3,7 @@
  * validates every message it receives (the webview is untrusted input), and nothing here ever carries a secret.
  */
 import * as z from 'zod/mini';
-import type { FinishReason, ProviderErrorKind } from './core/stream';
+import type { FinishReason, ProviderErrorKind } from './core/request/stream';
 
 export const MAX_PROMPT_CHARS = 2_000_000;
 const text = (max: number) => z.string().check(z.maxLength(max, `is longer than ${max} characters`));

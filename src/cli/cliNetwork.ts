@@ -1,5 +1,5 @@
 /** The CLI's network settings: the proxy from HTTPS_PROXY / NO_PROXY, and --ca-file. A bad value is a usage error. */
-import { checkProxyUrl, proxyFromEnv, readCaFile, type NetworkSettings } from '../core/network';
+import { checkProxyUrl, proxyFromEnv, readCaFile, type NetworkSettings } from '../core/engine/network';
 import { UsageError } from './args';
 
 export async function cliNetwork(env: Record<string, string | undefined>, caFile: string | undefined): Promise<NetworkSettings | undefined> {

@@ -3,9 +3,9 @@
  * provider's usual variable), AWS profiles and chain, Google ADC. A missing credential names the
  * variable to set.
  */
-import type { CredentialResolver, CredentialResult } from '../core/credential';
-import type { Deployment } from '../core/deployment';
-import { providerError } from '../core/stream';
+import type { CredentialResolver, CredentialResult } from '../core/security/credential';
+import type { Deployment } from '../core/config/deployment';
+import { providerError } from '../core/request/stream';
 
 type Env = Record<string, string | undefined>;
 
@@ -65,11 +65,11 @@ export class EnvironmentCredentials implements CredentialResolver {
           return { ok: true, credential: { type: 'aws', accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}), source: 'environment variables AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY' } };
         }
         const profile = deployment.profile ?? fromVariable('AWS_PROFILE');
-        const { resolveAwsCredentials } = await import('../providers/awsCredentials');
+        const { resolveAwsCredentials } = await import('../providers/bedrock/credentials');
         return resolveAwsCredentials(profile ? { ...deployment, profile } : deployment);
       }
       case 'vertex': {
-        const { resolveGoogleAdc } = await import('../providers/googleAdc');
+        const { resolveGoogleAdc } = await import('../providers/google/credentials');
         return resolveGoogleAdc(deployment);
       }
       default: {

@@ -1,13 +1,13 @@
 /** `fanout`: the core, headless. Exit 0 when every deployment answered, 1 when any failed, 2 for usage or config errors. */
 import { readFile } from 'node:fs/promises';
-import { formatIssue, parseConfigText, type Deployment } from '../core/deployment';
-import { runFanout, type DeploymentResult } from '../core/fanout';
-import type { ChatRequest } from '../core/stream';
+import { formatIssue, parseConfigText, type Deployment } from '../core/config/deployment';
+import { runFanout, type DeploymentResult } from '../core/engine/fanout';
+import type { ChatRequest } from '../core/request/stream';
 import { loadAdapter } from '../providers/registry';
 import { USAGE, UsageError, parseCliArguments, type RunArguments } from './args';
 import { cliNetwork } from './cliNetwork';
 import { EnvironmentCredentials } from './envCredentials';
-import { formatJson, formatMarkdown, formatTable } from '../core/report';
+import { formatJson, formatMarkdown, formatTable } from '../core/results/report';
 
 declare const FANOUT_VERSION: string | undefined;
 const MAX_PROMPT_BYTES = 20 * 1024 * 1024;

@@ -1,20 +1,20 @@
 /** The palette commands. Every id here is contributed in package.json under the "Fanout" category. */
 import * as vscode from 'vscode';
-import { formatIssue } from '../core/deployment';
-import type { ApiKeyStore } from './apiKeyStore';
-import { compareCommand } from './compareCommand';
-import type { ExtensionCredentials } from './credentials';
-import type { DeploymentSettings } from './deploymentSettings';
-import { removeApiKey, setApiKey } from './keyCommands';
-import { testConnection } from './testConnection';
-import { addDeployment } from './addDeployment';
-import type { Log } from './log';
-import type { Playground } from './playground';
-import type { ActiveDeployment } from './activeDeployment';
-import type { DeploymentResult } from '../core/fanout';
-import type { SpendLedger } from '../core/ledger';
-import type { SpendStatus } from './spendStatus';
-import { showSpend } from './spendReport';
+import { formatIssue } from '../core/config/deployment';
+import type { ApiKeyStore } from './credentials/apiKeyStore';
+import { compareCommand } from './editor/compareCommand';
+import type { ExtensionCredentials } from './credentials/credentials';
+import type { DeploymentSettings } from './deployments/deploymentSettings';
+import { removeApiKey, setApiKey } from './credentials/keyCommands';
+import { testConnection } from './deployments/testConnection';
+import { addDeployment } from './deployments/addDeployment';
+import type { Log } from './platform/log';
+import type { Playground } from './playground/playground';
+import type { ActiveDeployment } from './deployments/activeDeployment';
+import type { DeploymentResult } from '../core/engine/fanout';
+import type { SpendLedger } from '../core/storage/ledger';
+import type { SpendStatus } from './spend/spendStatus';
+import { showSpend } from './spend/spendReport';
 
 export interface CommandServices {
   settings: DeploymentSettings;

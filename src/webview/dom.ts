@@ -1,4 +1,4 @@
-export { formatCost, formatMs } from '../core/format';
+export { formatCost, formatMs } from '../core/results/format';
 
 /** A small element builder: the webview's DOM is built in code, never from HTML strings with data in them. */
 type Attributes = Record<string, string | number | boolean | undefined | ((event: Event) => void)>;

@@ -2,8 +2,8 @@
  * The playground UI. Talks to its host only through the typed protocol; keeps its inputs and last results in
  * the webview state so a reload brings them back; renders streaming columns at most once per animation frame.
  */
-import { PARAM_RULES, checkParam } from '../core/paramInput';
-import { variablesIn } from '../core/template';
+import { PARAM_RULES, checkParam } from '../core/request/paramInput';
+import { variablesIn } from '../core/request/template';
 import type { Badges, DeploymentView, HistorySummary, HostMessage, PlaygroundState, WebviewMessage } from '../protocol';
 import { renderChart } from './chart';
 import { Column, type ColumnSnapshot } from './column';

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HistoryStore } from '../../src/core/history';
-import { SpendLedger } from '../../src/core/ledger';
+import { HistoryStore } from '../../src/core/storage/history';
+import { SpendLedger } from '../../src/core/storage/ledger';
 
 const KILLS = Number(process.env.FANOUT_CHAOS_KILLS ?? 200);
 

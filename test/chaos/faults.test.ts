@@ -3,8 +3,8 @@
  * in the right state with the right reason within its bound, and nothing is retried once text has arrived.
  */
 import * as assert from 'node:assert/strict';
-import type { Deployment } from '../../src/core/deployment';
-import { runFanout, type DeploymentResult } from '../../src/core/fanout';
+import type { Deployment } from '../../src/core/config/deployment';
+import { runFanout, type DeploymentResult } from '../../src/core/engine/fanout';
 import { loadAdapter } from '../../src/providers/registry';
 import type { Behaviour } from '../emulators/behaviour';
 import { PROMPT, deploymentsFor, startEmulators, testCredentials, type Emulators } from '../support/fixtures';

@@ -2,8 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Deployment } from '../../src/core/deployment';
-import { runFanout } from '../../src/core/fanout';
+import type { Deployment } from '../../src/core/config/deployment';
+import { runFanout } from '../../src/core/engine/fanout';
 import { loadAdapter } from '../../src/providers/registry';
 import { PROMPT, deploymentsFor, startEmulators, testCredentials, type Emulators } from '../support/fixtures';
 

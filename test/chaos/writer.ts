@@ -1,7 +1,7 @@
 /** A window that writes history and spend as fast as it can until it is killed (the crash test's victim). */
-import { HistoryStore } from '../../src/core/history';
-import { SpendLedger } from '../../src/core/ledger';
-import type { DeploymentResult } from '../../src/core/fanout';
+import { HistoryStore } from '../../src/core/storage/history';
+import { SpendLedger } from '../../src/core/storage/ledger';
+import type { DeploymentResult } from '../../src/core/engine/fanout';
 
 const [historyFile, ledgerFile, tag, limit, keep] = process.argv.slice(2) as [string, string, string, string | undefined, string | undefined];
 /** Without a limit it writes until it is killed; with one it writes that many records and exits. */

@@ -1,8 +1,8 @@
 /** Emulators with known test credentials, and small helpers to drive adapters and the engine. */
-import type { ProviderAdapter } from '../../src/core/adapter';
-import type { Credential, CredentialResolver } from '../../src/core/credential';
-import type { AzureOpenAIDeployment, BedrockDeployment, Deployment, GeminiDeployment, OpenAICompatibleDeployment, OpenAIDeployment, VertexDeployment } from '../../src/core/deployment';
-import type { ChatRequest, StreamPart } from '../../src/core/stream';
+import type { ProviderAdapter } from '../../src/core/engine/adapter';
+import type { Credential, CredentialResolver } from '../../src/core/security/credential';
+import type { AzureOpenAIDeployment, BedrockDeployment, Deployment, GeminiDeployment, OpenAICompatibleDeployment, OpenAIDeployment, VertexDeployment } from '../../src/core/config/deployment';
+import type { ChatRequest, StreamPart } from '../../src/core/request/stream';
 import { loadAdapter } from '../../src/providers/registry';
 import { BedrockEmulator } from '../emulators/bedrock';
 import { GoogleEmulator } from '../emulators/google';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseAwsProfiles } from '../../src/core/awsProfiles';
+import { parseAwsProfiles } from '../../src/providers/bedrock/awsProfiles';
 
 describe('AWS profile discovery', () => {
   it('lists profiles from both files with their kind and region, default first, and never a key', () => {

@@ -6,9 +6,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { checkApiKeyText, checkDeploymentField, checkPromptText } from '../../src/core/inputChecks';
-import { PARAM_RULES, checkParam } from '../../src/core/paramInput';
-import { checkSetting, type SettingSchema } from '../../src/core/settingValues';
+import { checkApiKeyText, checkDeploymentField, checkPromptText } from '../../src/core/config/inputChecks';
+import { PARAM_RULES, checkParam } from '../../src/core/request/paramInput';
+import { checkSetting, type SettingSchema } from '../../src/core/config/settingValues';
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, SettingSchema> } } };
 const properties = manifest.contributes.configuration.properties;

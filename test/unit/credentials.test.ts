@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentCredentials } from '../../src/cli/envCredentials';
-import { runFanout } from '../../src/core/fanout';
+import { runFanout } from '../../src/core/engine/fanout';
 import { loadAdapter } from '../../src/providers/registry';
 import { BedrockEmulator } from '../emulators/bedrock';
 import { SsoEmulator } from '../emulators/sso';

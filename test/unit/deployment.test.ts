@@ -1,6 +1,6 @@
 /** Deployment config: every mistake is named with its field and a fix; valid entries survive a broken neighbour. */
 import * as assert from 'node:assert/strict';
-import { deploymentOrigin, formatIssue, parseConfigText, parseDeployments } from '../../src/core/deployment';
+import { deploymentOrigin, formatIssue, parseConfigText, parseDeployments } from '../../src/core/config/deployment';
 
 const messages = (entries: unknown): string[] => {
   const result = parseDeployments(entries);

@@ -1,8 +1,8 @@
 /** The fan-out engine against the emulators through the real adapters: concurrency, isolation, cancel, timeouts, retries, metrics. */
 import * as assert from 'node:assert/strict';
-import type { Deployment } from '../../src/core/deployment';
-import { runFanout, type FanoutEvent, type FanoutOptions } from '../../src/core/fanout';
-import { providerError } from '../../src/core/stream';
+import type { Deployment } from '../../src/core/config/deployment';
+import { runFanout, type FanoutEvent, type FanoutOptions } from '../../src/core/engine/fanout';
+import { providerError } from '../../src/core/request/stream';
 import { loadAdapter } from '../../src/providers/registry';
 import { sleep } from '../emulators/behaviour';
 import { PROMPT, deploymentsFor, startEmulators, testCredentials, type Emulators } from '../support/fixtures';

@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HistoryStore, type HistoryEntry } from '../../src/core/history';
-import { Redactor } from '../../src/core/redact';
+import { HistoryStore, type HistoryEntry } from '../../src/core/storage/history';
+import { Redactor } from '../../src/core/security/redact';
 
 const SENTINEL = 'sk-fanout-sentinel-DO-NOT-LEAK-0123456789';
 /** Shaped like a Google API key, built at run time so no key-shaped literal sits in the source. */

@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeploymentResult } from '../../src/core/fanout';
-import { SpendLedger } from '../../src/core/ledger';
+import type { DeploymentResult } from '../../src/core/engine/fanout';
+import { SpendLedger } from '../../src/core/storage/ledger';
 
 function result(deployment: string, costUsd: number | null, provider: DeploymentResult['provider'] = 'openai'): DeploymentResult {
   return {

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkProxyUrl, describeProxy, isDirectDefault, parseNoProxy, proxyFor, proxyFromEnv, readCaFile } from '../../src/core/network';
+import { checkProxyUrl, describeProxy, isDirectDefault, parseNoProxy, proxyFor, proxyFromEnv, readCaFile } from '../../src/core/engine/network';
 
 describe('network settings', () => {
   const proxy = 'http://proxy.corp:8080';

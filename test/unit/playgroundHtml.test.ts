@@ -1,6 +1,6 @@
 /** The playground's page: CSP default-src 'none', a fresh nonce on every page, only the built media. */
 import * as assert from 'node:assert/strict';
-import { playgroundHtml } from '../../src/vscode/playgroundHtml';
+import { playgroundHtml } from '../../src/vscode/playground/playgroundHtml';
 
 describe('playground HTML', () => {
   const webview = { cspSource: 'https://webview.example', asWebviewUri: (uri: { path: string }) => ({ toString: () => `https://webview.example${uri.path}` }) };

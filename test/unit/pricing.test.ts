@@ -1,7 +1,7 @@
 /** Cost from usage and the dated price table: routes, base models, cache, tiers, overrides, and never a made-up 0. */
 import * as assert from 'node:assert/strict';
-import type { Deployment } from '../../src/core/deployment';
-import { PRICE_TABLE_DATE, PRICE_TABLE_SOURCE, costOf, lookupPrice } from '../../src/core/pricing';
+import type { Deployment } from '../../src/core/config/deployment';
+import { PRICE_TABLE_DATE, PRICE_TABLE_SOURCE, costOf, lookupPrice } from '../../src/core/results/pricing';
 
 const usage = { inputTokens: 1_000_000, outputTokens: 1_000_000 };
 const bedrock = (model: string): Deployment => ({ id: 'b', provider: 'bedrock', model, region: 'us-east-1' });

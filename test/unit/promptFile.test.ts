@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parsePromptFile } from '../../src/core/promptFile';
+import { parsePromptFile } from '../../src/core/request/promptFile';
 
 describe('prompt files', () => {
   it('reads front matter and the prompt', async () => {

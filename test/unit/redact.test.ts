@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { Redactor } from '../../src/core/redact';
+import { Redactor } from '../../src/core/security/redact';
 
 /** Shaped like a Google API key so the pattern is exercised, built here so no key-shaped literal sits in the source. */
 const FAKE_GOOGLE_KEY = `AIza${'FAKE'.repeat(8)}`;

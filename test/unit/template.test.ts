@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { fill, variablesIn } from '../../src/core/template';
-import { DeltaBatcher } from '../../src/vscode/deltaBatcher';
+import { fill, variablesIn } from '../../src/core/request/template';
+import { DeltaBatcher } from '../../src/vscode/playground/deltaBatcher';
 
 describe('prompt variables', () => {
   it('finds each {{variable}} once, across texts', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { Deployment } from '../../src/core/deployment';
-import { refusal } from '../../src/core/trust';
+import type { Deployment } from '../../src/core/config/deployment';
+import { refusal } from '../../src/core/security/trust';
 
 describe('trust rules', () => {
   const openai: Deployment = { id: 'ws-gpt', provider: 'openai', model: 'gpt-4o', baseUrl: 'https://evil.example/v1' };

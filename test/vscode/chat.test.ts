@@ -43,7 +43,7 @@ describe('deployments as chat models', () => {
   });
 
   it('an editor chat model answers as a column: streamed, timed, tokens counted by the model, no per-token cost', async () => {
-    const { runEditorModel, editorModelId } = await import('../../src/vscode/editorChatModels');
+    const { runEditorModel, editorModelId } = await import('../../src/vscode/chat/editorChatModels');
     // VS Code lists only models of vendors declared in a manifest, so the test hands over a model object of the API's shape
     const model = {
       id: 'echo', vendor: 'copilot', family: 'echo-1', name: 'Echo', version: '1', maxInputTokens: 10_000,

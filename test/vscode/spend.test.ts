@@ -1,7 +1,7 @@
 /** The active deployment, the status bar and the spend ledger, in a real extension host. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { SpendLedger } from '../../src/core/ledger';
+import { SpendLedger } from '../../src/core/storage/ledger';
 import type { Emulators } from '../support/fixtures';
 import { activated, setDeployments, until } from './support';
 

@@ -1,0 +1,98 @@
+/**
+ * Cost of one answer from its usage, a dated bundled price table (prices.json, source named there)
+ * and per-deployment overrides. An unknown model costs null with a reason, never 0.
+ */
+import type { Deployment, ProviderKind } from '../config/deployment';
+import type { Usage } from '../request/stream';
+import table from './prices.json';
+
+export interface Rate {
+  input: number;
+  output: number;
+  cachedInput?: number;
+}
+interface TableEntry extends Rate {
+  tiers?: Array<Rate & { above: number }>;
+  global?: TableEntry;
+}
+type PriceSection = 'openai' | 'azure' | 'bedrock' | 'google';
+
+export const PRICE_TABLE_DATE: string = table.date;
+export const PRICE_TABLE_SOURCE: string = table.source;
+
+export type PriceLookup =
+  | { found: true; rate: Rate; tiers: Array<Rate & { above: number }>; source: 'override' | 'table'; route: string | null }
+  | { found: false; reason: string };
+
+export interface Cost {
+  costUsd: number | null;
+  /** Why there is no cost, or which rate was used (override, route). */
+  note: string | null;
+}
+
+const SECTION: Record<ProviderKind, PriceSection | null> = {
+  openai: 'openai',
+  'openai-compatible': null,
+  'azure-openai': 'azure',
+  bedrock: 'bedrock',
+  vertex: 'google',
+  gemini: 'google',
+};
+
+/** Bedrock cross-region inference profile prefixes. `global.` has its own rate. */
+const BEDROCK_ROUTE = /^(us|eu|apac|jp|au|ca|us-gov|global)\./;
+
+export function lookupPrice(deployment: Deployment): PriceLookup {
+  if (deployment.pricing) {
+    const { inputPerMTok, outputPerMTok, cachedInputPerMTok } = deployment.pricing;
+    return { found: true, source: 'override', route: null, tiers: [],
+      rate: { input: inputPerMTok, output: outputPerMTok, ...(cachedInputPerMTok !== undefined ? { cachedInput: cachedInputPerMTok } : {}) } };
+  }
+  const section = SECTION[deployment.provider];
+  const noPrice = `no price for "${deployment.model}" in the bundled table (${PRICE_TABLE_DATE}) — add "pricing": { "inputPerMTok": …, "outputPerMTok": … } to deployment "${deployment.id}"`;
+  if (section === null) {
+    return { found: false, reason: `OpenAI-compatible servers set their own prices — add "pricing" to deployment "${deployment.id}" to see cost` };
+  }
+  const entries = table[section] as Record<string, TableEntry>;
+  let key = normaliseModel(section, deployment.model);
+  let route: string | null = null;
+  if (section === 'bedrock') {
+    const match = BEDROCK_ROUTE.exec(key);
+    if (match) {
+      route = match[1]!;
+      key = key.slice(match[0].length);
+    }
+  }
+  let entry = entries[key] ?? entries[key.replace(/-\d{4}-\d{2}-\d{2}$/, '')] ?? entries[key.replace(/-\d{3}$/, '')];
+  if (!entry) return { found: false, reason: noPrice };
+  let routeNote: string | null = null;
+  if (route === 'global' && entry.global) {
+    entry = entry.global;
+    routeNote = 'global cross-region rate';
+  } else if (route) {
+    routeNote = route === 'global' ? 'global cross-region rate' : `${route}. cross-region rate`;
+  }
+  return { found: true, source: 'table', route: routeNote, rate: entry, tiers: entry.tiers ?? [] };
+}
+
+function normaliseModel(section: PriceSection, model: string): string {
+  let id = model.trim().toLowerCase();
+  if (section === 'bedrock') {
+    id = id.slice(id.lastIndexOf('/') + 1); // inference-profile ARN → its id
+    return id.replace(/-v?\d+:\d+$/, '');
+  }
+  if (section === 'google') return id.replace(/^(publishers\/google\/)?models\//, '');
+  return id;
+}
+
+export function costOf(deployment: Deployment, usage: Usage | null): Cost {
+  const price = lookupPrice(deployment);
+  if (!price.found) return { costUsd: null, note: price.reason };
+  if (!usage) return { costUsd: null, note: 'the service reported no token usage' };
+  const rate = [...price.tiers].reverse().find((tier) => usage.inputTokens > tier.above) ?? price.rate;
+  const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
+  const cachedRate = rate.cachedInput ?? rate.input;
+  const costUsd = ((usage.inputTokens - cached) * rate.input + cached * cachedRate + usage.outputTokens * rate.output) / 1_000_000;
+  const notes = [price.source === 'override' ? 'price from the deployment\'s "pricing"' : null, price.route].filter(Boolean);
+  return { costUsd, note: notes.length ? notes.join('; ') : null };
+}

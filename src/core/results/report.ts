@@ -1,0 +1,140 @@
+/** How a comparison is reported: a side-by-side table for terminals, markdown for reports and the editor, JSON for scripts. */
+import type { DeploymentResult } from '../engine/fanout';
+import { PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from './pricing';
+import { badges, summarise, type DeploymentSummary } from './summary';
+import type { Spread } from './stats';
+import { formatCost, formatMs } from './format';
+
+export { formatCost, formatMs };
+
+
+const number = (value: number | null): string => (value === null ? '—' : String(value));
+const spreadText = (value: Spread, show: (n: number | null) => string): string => (value.n === 0 ? '—' : `${show(value.p50)} / ${show(value.p95)}`);
+
+function table(header: string[], rows: string[][], rightAligned: ReadonlySet<number>): string[] {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells.map((cell, column) => (rightAligned.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+  return [line(header), widths.map((width) => '─'.repeat(width)).join('  '), ...rows.map(line)];
+}
+
+function markdownTable(header: string[], rows: string[][], rightAligned: ReadonlySet<number>): string[] {
+  const escape = (cell: string): string => cell.replace(/\|/g, '\\|');
+  return [
+    `| ${header.map(escape).join(' | ')} |`,
+    `|${header.map((_, column) => (rightAligned.has(column) ? '---:' : '---')).join('|')}|`,
+    ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
+  ];
+}
+
+function badgeText(result: DeploymentResult, winners: ReturnType<typeof badges>): string {
+  return [
+    winners.fastestFirstToken === result.deployment ? 'fastest first token' : '',
+    winners.fastestTotal === result.deployment ? 'fastest total' : '',
+    winners.cheapest === result.deployment ? 'cheapest' : '',
+  ].filter(Boolean).join(', ');
+}
+
+function resultRows(results: readonly DeploymentResult[]): { header: string[]; rows: string[][]; right: Set<number> } {
+  const winners = badges(results);
+  const header = ['deployment', 'provider', 'model', 'status', 'ttft', 'total', 'tok/s', 'in', 'out', 'cost', 'best'];
+  const rows = results.map((result) => [
+    result.deployment,
+    result.provider,
+    result.answeredModel ? `${result.model} (${result.answeredModel})` : result.model,
+    result.retries ? `${result.status} (${result.retries} ${result.retries === 1 ? 'retry' : 'retries'})` : result.status,
+    formatMs(result.metrics.ttftMs),
+    formatMs(result.metrics.totalMs),
+    number(result.metrics.tokensPerSecond),
+    number(result.metrics.inputTokens),
+    number(result.metrics.outputTokens),
+    formatCost(result.metrics.costUsd),
+    badgeText(result, winners),
+  ]);
+  return { header, rows, right: new Set([4, 5, 6, 7, 8, 9]) };
+}
+
+function summaryRows(summaries: readonly DeploymentSummary[]): { header: string[]; rows: string[][]; right: Set<number> } {
+  const header = ['deployment', 'ok', 'ttft p50 / p95', 'total p50 / p95', 'tok/s p50 / p95', 'mean cost'];
+  const rows = summaries.map((summary) => [
+    summary.deployment,
+    `${summary.ok}/${summary.runs}`,
+    spreadText(summary.ttftMs, formatMs),
+    spreadText(summary.totalMs, formatMs),
+    spreadText(summary.tokensPerSecond, (n) => (n === null ? '—' : n.toFixed(1))),
+    formatCost(summary.costUsd),
+  ]);
+  return { header, rows, right: new Set([1, 2, 3, 4, 5]) };
+}
+
+function notes(results: readonly DeploymentResult[]): string[] {
+  const lines: string[] = [];
+  for (const result of results) {
+    if (result.error) lines.push(`✗ ${result.deployment}: ${result.error.kind} — ${result.error.message}`);
+  }
+  const seen = new Set<string>();
+  for (const result of results) {
+    if (result.metrics.costUsd === null && result.costNote && result.status === 'ok' && !seen.has(result.costNote)) {
+      seen.add(result.costNote);
+      lines.push(`no price for ${result.deployment}: ${result.costNote}`);
+    }
+  }
+  return lines;
+}
+
+export function formatTable(runs: ReadonlyArray<readonly DeploymentResult[]>): string {
+  const last = runs[runs.length - 1] ?? [];
+  const out: string[] = [];
+  if (runs.length > 1) {
+    const { header, rows, right } = summaryRows(summarise(runs));
+    out.push(`${runs.length} runs · p50 / p95 over the successful runs · prices as of ${PRICE_TABLE_DATE}`, '', ...table(header, rows, right), '');
+  } else {
+    const { header, rows, right } = resultRows(last);
+    out.push(`${last.length} deployment${last.length === 1 ? '' : 's'} · prices as of ${PRICE_TABLE_DATE}`, '', ...table(header, rows, right), '');
+  }
+  for (const result of last) {
+    if (!result.text) continue;
+    out.push(`── ${result.deployment} · ${result.model} ${'─'.repeat(Math.max(3, 60 - result.deployment.length - result.model.length))}`);
+    out.push(result.text.trimEnd(), '');
+  }
+  const footer = notes(last);
+  if (footer.length) out.push(...footer, '');
+  return out.join('\n');
+}
+
+export function formatMarkdown(runs: ReadonlyArray<readonly DeploymentResult[]>, prompt: string): string {
+  const last = runs[runs.length - 1] ?? [];
+  const out: string[] = ['# Fanout comparison', '', `> ${prompt.slice(0, 500).replace(/\n/g, '\n> ')}${prompt.length > 500 ? '…' : ''}`, ''];
+  const { header, rows, right } = runs.length > 1 ? summaryRows(summarise(runs)) : resultRows(last);
+  if (runs.length > 1) out.push(`${runs.length} runs, p50 / p95 over the successful runs.`, '');
+  out.push(...markdownTable(header, rows, right), '', `Prices as of ${PRICE_TABLE_DATE} (${PRICE_TABLE_SOURCE.split(';')[0]}).`, '');
+  for (const result of last) {
+    out.push(`## ${result.deployment} — ${result.model}`, '');
+    out.push(result.text ? result.text.trimEnd() : `*${result.error?.message ?? 'No text.'}*`, '');
+  }
+  const footer = notes(last);
+  if (footer.length) out.push('## Notes', '', ...footer.map((line) => `- ${line}`), '');
+  return out.join('\n');
+}
+
+/** The JSON document of DESIGN.md's CLI contract, one per invocation. */
+export function formatJson(runs: ReadonlyArray<readonly DeploymentResult[]>): string {
+  const shape = (result: DeploymentResult, run?: number) => ({
+    deployment: result.deployment,
+    provider: result.provider,
+    model: result.model,
+    status: result.status,
+    text: result.text,
+    finishReason: result.finishReason,
+    metrics: result.metrics,
+    error: result.error ? { kind: result.error.kind, message: result.error.message, status: result.error.status, retryable: result.error.retryable } : null,
+    requestId: result.requestId,
+    retries: result.retries,
+    costNote: result.costNote,
+    ...(run !== undefined ? { run } : {}),
+  });
+  const document = runs.length > 1
+    ? { results: runs.flatMap((run, index) => run.map((result) => shape(result, index + 1))), summary: summarise(runs), priceTable: { date: PRICE_TABLE_DATE } }
+    : { results: (runs[0] ?? []).map((result) => shape(result)), priceTable: { date: PRICE_TABLE_DATE } };
+  return JSON.stringify(document, null, 2);
+}

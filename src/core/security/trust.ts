@@ -1,0 +1,32 @@
+/**
+ * Who may send what where. A key saved in the editor is bound to the origin it was saved for (see the key
+ * store); on top of that, a deployment that came from a workspace file (`.vscode/fanout.json`, checked in by
+ * anyone) is held to stricter rules, because the workspace, not the user, chose its address.
+ */
+import { deploymentOrigin, type Deployment } from '../config/deployment';
+
+export type DeploymentSource = 'user' | 'workspace';
+
+/** Fields a workspace file may not set: they would make the editor run a program or read a file the workspace names. */
+export const WORKSPACE_FORBIDDEN_FIELDS = ['profile', 'apiKeyEnv'] as const;
+
+/** The official origins for a cloud's own endpoints, where the user's AWS or Google sign-in may be sent. */
+function isOfficialCloudOrigin(deployment: Deployment): boolean {
+  const host = new URL(deploymentOrigin(deployment)).hostname;
+  if (deployment.provider === 'bedrock') return /^bedrock-runtime(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(host);
+  if (deployment.provider === 'vertex') return /^([a-z0-9-]+-)?aiplatform\.googleapis\.com$/.test(host);
+  return true;
+}
+
+/** Null when the deployment may run with its credential; otherwise why not, in words the user can act on. */
+export function refusal(deployment: Deployment, source: DeploymentSource, workspaceTrusted: boolean): string | null {
+  if (source === 'user') return null;
+  if (!workspaceTrusted) {
+    return `"${deployment.id}" comes from this workspace's .vscode/fanout.json, and the workspace is in Restricted Mode: trust the workspace to run it.`;
+  }
+  if ((deployment.provider === 'bedrock' || deployment.provider === 'vertex') && !isOfficialCloudOrigin(deployment)) {
+    const who = deployment.provider === 'bedrock' ? 'AWS' : 'Google';
+    return `"${deployment.id}" comes from this workspace's .vscode/fanout.json and points at ${deploymentOrigin(deployment)}, which is not ${who}'s own endpoint: Fanout sends your ${who} sign-in there only for deployments in your user settings.`;
+  }
+  return null;
+}

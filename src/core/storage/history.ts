@@ -1,0 +1,85 @@
+/**
+ * Saved runs: one JSON line per run, appended with a single write, so a crash or a kill can cut at most the
+ * line being written, and a reload skips it and keeps every complete one. Bounded: past the limit the file is
+ * compacted by writing a new one beside it and renaming it over (atomic on the same file system), one window at a
+ * time and keeping what other windows appended meanwhile.
+ */
+import { rm } from 'node:fs/promises';
+import { appendLines, parseJsonLines, readJsonLines, rewriteLines } from './jsonLines';
+import type { DeploymentResult } from '../engine/fanout';
+
+export interface HistoryEntry {
+  id: string;
+  at: string;
+  system: string;
+  prompt: string;
+  variables: Record<string, string>;
+  params: { temperature?: number; maxTokens?: number; topP?: number };
+  deploymentIds: string[];
+  results: Array<Pick<DeploymentResult, 'deployment' | 'provider' | 'model' | 'status' | 'text' | 'finishReason' | 'metrics' | 'requestId' | 'costNote'>
+    & { error: { kind: string; message: string } | null }>;
+}
+
+export interface LoadedHistory {
+  entries: HistoryEntry[];
+  /** Lines that could not be read (cut by a crash, or edited by hand), skipped. */
+  skipped: number;
+}
+
+const MAX_TEXT = 1_000_000;
+
+function isEntry(value: unknown): value is HistoryEntry {
+  const entry = value as HistoryEntry;
+  return typeof entry === 'object' && entry !== null && typeof entry.id === 'string' && typeof entry.at === 'string'
+    && typeof entry.prompt === 'string' && Array.isArray(entry.results) && Array.isArray(entry.deploymentIds);
+}
+
+export class HistoryStore {
+  private writing: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly file: string, private readonly options: { maxEntries: number; redact: (text: string) => string }) {}
+
+  /** Records a run. Text is redacted and capped; writes are queued so one window never interleaves its own lines. */
+  append(entry: HistoryEntry): Promise<void> {
+    const safe: HistoryEntry = {
+      ...entry,
+      system: this.options.redact(entry.system),
+      prompt: this.options.redact(entry.prompt),
+      variables: Object.fromEntries(Object.entries(entry.variables).map(([name, value]) => [name, this.options.redact(value)])),
+      results: entry.results.map((result) => ({
+        ...result,
+        text: this.options.redact(result.text.length > MAX_TEXT ? `${result.text.slice(0, MAX_TEXT)}\n[cut at ${MAX_TEXT} characters]` : result.text),
+        error: result.error ? { kind: result.error.kind, message: this.options.redact(result.error.message) } : null,
+      })),
+    };
+    const line = `${JSON.stringify(safe)}\n`;
+    const write = this.writing.then(async () => {
+      await appendLines(this.file, line);
+      await this.compactIfNeeded();
+    });
+    this.writing = write.catch(() => {});
+    return write;
+  }
+
+  async load(): Promise<LoadedHistory> {
+    const { values, skipped } = await readJsonLines(this.file, isEntry);
+    return { entries: values.slice(-this.options.maxEntries), skipped };
+  }
+
+  async get(id: string): Promise<HistoryEntry | undefined> {
+    return (await this.load()).entries.find((entry) => entry.id === id);
+  }
+
+  async clear(): Promise<void> {
+    await this.writing;
+    await rm(this.file, { force: true });
+  }
+
+  private async compactIfNeeded(): Promise<void> {
+    // one read: every non-empty line is either a value or a skipped one
+    const { values, skipped } = await readJsonLines(this.file, isEntry);
+    if (values.length + skipped <= this.options.maxEntries * 1.5) return;
+    // the rewrite re-reads the file: another window may have appended since the count above
+    await rewriteLines(this.file, (text) => parseJsonLines(text, isEntry).values.slice(-this.options.maxEntries).map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+  }
+}

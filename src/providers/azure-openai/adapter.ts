@@ -1,0 +1,39 @@
+/** Azure OpenAI: OpenAI's wire with a deployment URL, an api-version, and an `api-key` header or an Entra ID token. */
+import { AzureOpenAI } from 'openai';
+import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
+import type { AzureOpenAIDeployment } from '../../core/config/deployment';
+import { proxyFor } from '../../core/engine/network';
+import { providerError } from '../../core/request/stream';
+import { streamChatCompletions } from '../openai/chatCompletions';
+import { transportFetch } from '../transport/fetch';
+
+export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
+
+export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {
+  async *stream(call: ProviderCall<AzureOpenAIDeployment>) {
+    const { deployment, credential } = call;
+    const deploymentName = deployment.deployment ?? deployment.model;
+    const fetch = await transportFetch(call.transport.network, deployment.endpoint);
+    const common = {
+      endpoint: deployment.endpoint,
+      apiVersion: deployment.apiVersion ?? DEFAULT_AZURE_API_VERSION,
+      deployment: deploymentName,
+      maxRetries: 0,
+      timeout: 24 * 3600_000,
+      ...(fetch ? { fetch } : {}),
+    };
+    let client: AzureOpenAI;
+    if (credential.type === 'api-key') client = new AzureOpenAI({ ...common, apiKey: credential.key });
+    else if (credential.type === 'bearer') {
+      const token = credential.token;
+      client = new AzureOpenAI({ ...common, azureADTokenProvider: async () => token });
+    } else {
+      yield { type: 'error', error: providerError('auth', `Azure OpenAI deployment "${deployment.id}" needs an API key or a Microsoft Entra ID sign-in.`, { retryable: false }) };
+      return;
+    }
+    yield* streamChatCompletions(
+      { client, model: deploymentName, service: 'Azure OpenAI', origin: new URL(deployment.endpoint).origin, maxTokensField: 'max_completion_tokens', proxy: proxyFor(deployment.endpoint, call.transport.network) },
+      call,
+    );
+  },
+};

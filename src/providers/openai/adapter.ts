@@ -1,0 +1,38 @@
+/** OpenAI, and every OpenAI-compatible server (Ollama, vLLM, LM Studio, OpenRouter, Groq…) through `baseUrl`. */
+import OpenAI from 'openai';
+import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
+import type { OpenAICompatibleDeployment, OpenAIDeployment } from '../../core/config/deployment';
+import { proxyFor } from '../../core/engine/network';
+import { providerError } from '../../core/request/stream';
+import { streamChatCompletions } from './chatCompletions';
+import { transportFetch } from '../transport/fetch';
+
+const OPENAI_API = 'https://api.openai.com/v1';
+
+export const openaiAdapter: ProviderAdapter<OpenAIDeployment | OpenAICompatibleDeployment> = {
+  async *stream(call: ProviderCall<OpenAIDeployment | OpenAICompatibleDeployment>) {
+    const { deployment, credential } = call;
+    const compatible = deployment.provider === 'openai-compatible';
+    const baseURL = deployment.baseUrl ?? OPENAI_API;
+    let apiKey: string;
+    if (credential.type === 'api-key') apiKey = credential.key;
+    else if (credential.type === 'none' && compatible) apiKey = 'not-needed'; // local servers take no key; the SDK insists on one
+    else {
+      yield { type: 'error', error: providerError('auth', `Deployment "${deployment.id}" needs an API key.`, { retryable: false }) };
+      return;
+    }
+    const fetch = await transportFetch(call.transport.network, baseURL);
+    const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 24 * 3600_000, ...(fetch ? { fetch } : {}) });
+    yield* streamChatCompletions(
+      {
+        client,
+        model: deployment.model,
+        service: compatible ? `The server at ${new URL(baseURL).host}` : 'OpenAI',
+        origin: new URL(baseURL).origin,
+        maxTokensField: compatible ? 'max_tokens' : 'max_completion_tokens',
+        proxy: proxyFor(baseURL, call.transport.network),
+      },
+      call,
+    );
+  },
+};

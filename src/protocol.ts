@@ -3,18 +3,16 @@
  * validates every message it receives (the webview is untrusted input), and nothing here ever carries a secret.
  */
 import * as z from 'zod/mini';
+import { RUN_OPTIONS, paramsSchema, type Params } from './core/request/params';
 import type { FinishReason, ProviderErrorKind } from './core/request/stream';
+
+export { paramsSchema };
 
 export const MAX_PROMPT_CHARS = 2_000_000;
 const text = (max: number) => z.string().check(z.maxLength(max, `is longer than ${max} characters`));
 const id = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'is not a deployment id'));
 const ids = z.array(id).check(z.maxLength(256, 'lists too many deployments'));
 
-export const paramsSchema = z.strictObject({
-  temperature: z.optional(z.number().check(z.minimum(0), z.maximum(2))),
-  maxTokens: z.optional(z.int().check(z.minimum(1), z.maximum(1_000_000))),
-  topP: z.optional(z.number().check(z.gt(0), z.maximum(1))),
-});
 
 const runSchema = z.strictObject({
   type: z.literal('run'),
@@ -23,7 +21,7 @@ const runSchema = z.strictObject({
   variables: z.record(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/)), text(MAX_PROMPT_CHARS)),
   params: paramsSchema,
   deploymentIds: ids.check(z.minLength(1, 'names no deployment')),
-  repeat: z.int().check(z.minimum(1), z.maximum(50)),
+  repeat: z.int().check(z.minimum(RUN_OPTIONS.repeat.min), z.maximum(RUN_OPTIONS.repeat.max)),
 });
 
 /** Every message the webview may send. Anything else is rejected and logged. */
@@ -125,7 +123,7 @@ export interface PlaygroundState {
   system: string;
   prompt: string;
   variables: Record<string, string>;
-  params: { temperature?: number; maxTokens?: number; topP?: number };
+  params: Params;
   selected: string[];
   repeat: number;
 }

@@ -1,5 +1,6 @@
 /** The `fanout` command line: flags parsed and checked, each mistake one line that names the flag and the fix. */
 import { parseArgs } from 'node:util';
+import { PARAMETERS, PARAMETER_NAMES, RUN_OPTIONS, describeRange, parameterHint, parameterNamed, type NumberParameter, type Parameter, type Params } from '../core/request/params';
 
 export class UsageError extends Error {}
 
@@ -11,9 +12,8 @@ export interface RunArguments {
   prompt: { text: string } | { file: string };
   system?: string;
   deployments?: string[];
-  temperature?: number;
-  maxTokens?: number;
-  topP?: number;
+  /** The request parameters set on the command line (the one parameter schema's flags). */
+  params: Params;
   timeoutMs?: number;
   idleTimeoutMs?: number;
   firstByteTimeoutMs?: number;
@@ -26,6 +26,12 @@ export interface RunArguments {
 }
 
 export type CliArguments = RunArguments | { command: 'help' } | { command: 'version' } | { command: 'validate'; config: string };
+
+function usageLine(parameter: Parameter): string {
+  const flag = `  ${parameter.flag} ${parameter.type === 'choice' ? parameter.values.join('|') : 'N'}`;
+  const range = parameter.type === 'choice' ? '' : ` (${describeRange(parameter).replace(/^an? (whole )?number /, '')})`;
+  return `${flag.padEnd(27)}${parameter.description.replace(/\.$/, '')}${range}`;
+}
 
 export const USAGE = `Usage:
   fanout run --config FILE (--prompt TEXT | --prompt-file FILE) [options]
@@ -40,9 +46,7 @@ Options for run:
   --prompt-file FILE       read the user prompt from FILE ("-" reads standard input)
   --system TEXT            a system prompt
   --deployments ID,ID      only these deployments (default: all in FILE)
-  --temperature N          0 to 2
-  --max-tokens N           at most N output tokens
-  --top-p N                above 0, at most 1
+${PARAMETER_NAMES.map((name) => usageLine(PARAMETERS[name])).join('\n')}
   --timeout-ms N           bound each deployment from request to last byte (default 120000)
   --idle-timeout-ms N      bound the gap between two chunks (default 30000)
   --first-byte-timeout-ms N  bound the wait for the response to start (default 60000)
@@ -71,6 +75,26 @@ function number(flag: string, raw: string | undefined, check: { min?: number; ma
   return value;
 }
 
+/** Every request parameter's flag, checked against the one parameter schema. */
+function parameterFlags(values: Record<string, string | boolean | undefined>): Params {
+  const params: Record<string, unknown> = {};
+  for (const name of PARAMETER_NAMES) {
+    const parameter = parameterNamed(name);
+    const raw = values[parameter.flag.slice(2)];
+    if (typeof raw !== 'string') continue;
+    if (parameter.type === 'choice') {
+      if (!parameter.values.includes(raw)) throw new UsageError(`${parameter.flag}: ${JSON.stringify(raw)} is not valid — ${parameterHint(parameter)}`);
+      params[name] = raw;
+      continue;
+    }
+    const rule: NumberParameter = parameter;
+    params[name] = number(rule.flag, raw, {
+      ...(rule.minExclusive ? { above: rule.min } : { min: rule.min }), max: rule.max, integer: rule.type === 'integer', hint: parameterHint(rule),
+    });
+  }
+  return params as Params;
+}
+
 export function parseCliArguments(argv: string[]): CliArguments {
   let parsed;
   try {
@@ -84,9 +108,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
         'prompt-file': { type: 'string' },
         system: { type: 'string' },
         deployments: { type: 'string', short: 'd' },
-        temperature: { type: 'string' },
-        'max-tokens': { type: 'string' },
-        'top-p': { type: 'string' },
+        ...Object.fromEntries(PARAMETER_NAMES.map((name) => [PARAMETERS[name].flag.slice(2), { type: 'string' as const }])),
         'timeout-ms': { type: 'string' },
         'idle-timeout-ms': { type: 'string' },
         'first-byte-timeout-ms': { type: 'string' },
@@ -132,14 +154,12 @@ export function parseCliArguments(argv: string[]): CliArguments {
     prompt: values.prompt !== undefined ? { text: values.prompt } : { file: values['prompt-file']! },
     ...optional('system', values.system),
     ...optional('deployments', deployments),
-    ...optional('temperature', number('--temperature', values.temperature, { min: 0, max: 2, hint: 'use a number from 0 to 2' })),
-    ...optional('maxTokens', number('--max-tokens', values['max-tokens'], { min: 1, max: 1_000_000, integer: true, hint: 'use a whole number above 0' })),
-    ...optional('topP', number('--top-p', values['top-p'], { above: 0, max: 1, hint: 'use a number above 0, at most 1' })),
+    params: parameterFlags(values as Record<string, string | boolean | undefined>),
     ...optional('timeoutMs', number('--timeout-ms', values['timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 60000' })),
     ...optional('idleTimeoutMs', number('--idle-timeout-ms', values['idle-timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 30000' })),
     ...optional('firstByteTimeoutMs', number('--first-byte-timeout-ms', values['first-byte-timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 60000' })),
     ...optional('retries', number('--retries', values.retries, { min: 0, max: 10, integer: true, hint: 'use a whole number from 0 to 10' })),
-    repeat: number('--repeat', values.repeat, { min: 1, max: 1000, integer: true, hint: 'use a whole number from 1 to 1000' }) ?? 1,
+    repeat: number('--repeat', values.repeat, { min: RUN_OPTIONS.repeat.min, max: 1000, integer: true, hint: 'use a whole number from 1 to 1000' }) ?? 1,
     format,
     http1: values.http1 ?? false,
     ...optional('caFile', values['ca-file']),

@@ -101,11 +101,7 @@ async function run(args: RunArguments, all: Deployment[], io: Io): Promise<numbe
   const request: ChatRequest = {
     ...(args.system ? { system: args.system } : {}),
     messages: [{ role: 'user', content: prompt }],
-    params: {
-      ...(args.temperature !== undefined ? { temperature: args.temperature } : {}),
-      ...(args.maxTokens !== undefined ? { maxTokens: args.maxTokens } : {}),
-      ...(args.topP !== undefined ? { topP: args.topP } : {}),
-    },
+    params: args.params,
   };
   const credentials = new EnvironmentCredentials(io.env);
   const runs: DeploymentResult[][] = [];

@@ -2,7 +2,7 @@
  * The playground UI. Talks to its host only through the typed protocol; keeps its inputs and last results in
  * the webview state so a reload brings them back; renders streaming columns at most once per animation frame.
  */
-import { PARAM_RULES, checkParam } from '../core/request/paramInput';
+import { PARAMETERS, RUN_OPTIONS, checkParam, type NumberParameter } from '../core/request/params';
 import { variablesIn } from '../core/request/template';
 import type { Badges, DeploymentView, HistorySummary, HostMessage, PlaygroundState, WebviewMessage } from '../protocol';
 import { renderChart } from './chart';
@@ -42,9 +42,13 @@ const prompt = h('textarea', { id: 'prompt', rows: 7, placeholder: 'Write the pr
 const variablesBox = h('div', { class: 'variables', 'aria-label': 'Variables' });
 const numberInput = (id: string, label: string, attributes: Record<string, string | number>) =>
   h('label', { class: 'param' }, label, h('input', { id, type: 'number', ...attributes }));
-const temperature = numberInput('temperature', 'Temperature', { min: 0, max: 2, step: 0.1, placeholder: 'default' });
-const maxTokens = numberInput('maxTokens', 'Max tokens', { min: 1, step: 1, placeholder: 'default' });
-const topP = numberInput('topP', 'Top-p', { min: 0.01, max: 1, step: 0.05, placeholder: 'default' });
+const parameterInput = (id: keyof typeof PARAMETERS) => {
+  const parameter: NumberParameter = PARAMETERS[id];
+  return numberInput(id, parameter.label, { min: parameter.minExclusive ? parameter.step : parameter.min, max: parameter.max, step: parameter.step, placeholder: 'default', title: parameter.description });
+};
+const temperature = parameterInput('temperature');
+const maxTokens = parameterInput('maxTokens');
+const topP = parameterInput('topP');
 const deploymentList = h('div', { class: 'deployment-list', role: 'group', 'aria-label': 'Deployments to run' });
 const setSelect = h('select', { 'aria-label': 'Saved deployment sets' });
 const setName = h('input', { type: 'text', placeholder: 'Name this selection', 'aria-label': 'Name for a saved set', maxlength: 60 });
@@ -52,7 +56,7 @@ const historyList = h('ol', { class: 'history-list' });
 const historyBox = h('details', { class: 'history', open: true }, h('summary', {}, 'History'), historyList);
 const runButton = h('button', { id: 'run', type: 'button', class: 'primary', title: 'Run (Ctrl+Enter)', onclick: () => run() }, 'Run');
 const stopButton = h('button', { id: 'stop', type: 'button', class: 'secondary', title: 'Stop (Escape)', disabled: true, onclick: () => post({ type: 'stop' }) }, 'Stop');
-const repeatInput = h('input', { id: 'repeat', type: 'number', min: 1, max: 50, step: 1, value: 1, 'aria-label': 'Repeat count' });
+const repeatInput = h('input', { id: 'repeat', type: 'number', min: RUN_OPTIONS.repeat.min, max: RUN_OPTIONS.repeat.max, step: 1, value: 1, 'aria-label': 'Repeat count' });
 const runHint = h('span', { class: 'hint', role: 'status' });
 const compareButton = h('button', { type: 'button', class: 'secondary', disabled: true, title: 'Compare the two checked answers in the diff editor', onclick: () => compare() }, 'Compare 2');
 const notice = h('div', { class: 'notice', role: 'status', 'aria-live': 'polite', hidden: true });
@@ -106,13 +110,13 @@ function readParams(): { params: PlaygroundState['params']; problem: string | un
   const fields = [[temperature, 'temperature'], [maxTokens, 'maxTokens'], [topP, 'topP']] as const;
   for (const [label, key] of fields) {
     const input = paramInput(label) as HTMLInputElement;
-    const checked = checkParam(PARAM_RULES[key], input.value, input.validity.badInput);
+    const checked = checkParam(PARAMETERS[key], input.value, input.validity.badInput);
     input.setAttribute('aria-invalid', checked.problem ? 'true' : 'false');
     input.title = checked.problem ?? '';
     if (checked.value !== undefined) params[key] = checked.value;
     problem ??= checked.problem;
   }
-  const repeat = checkParam(PARAM_RULES.repeat, repeatInput.value, repeatInput.validity.badInput);
+  const repeat = checkParam(RUN_OPTIONS.repeat, repeatInput.value, repeatInput.validity.badInput);
   repeatInput.setAttribute('aria-invalid', repeat.problem ? 'true' : 'false');
   problem ??= repeat.problem;
   return { params, problem };
@@ -122,7 +126,7 @@ function persist(): void {
   state.system = system.value;
   state.prompt = prompt.value;
   state.params = readParams().params;
-  state.repeat = checkParam(PARAM_RULES.repeat, repeatInput.value).value ?? 1;
+  state.repeat = checkParam(RUN_OPTIONS.repeat, repeatInput.value).value ?? 1;
   // a restored view needs the answers, but not megabytes of them: keep the first 200,000 characters of each
   state.columns = [...columns.values()].map((column) => column.snapshot()).map((snapshot) => snapshot.text.length > 200_000
     ? { ...snapshot, text: snapshot.text.slice(0, 200_000), result: snapshot.result ? { ...snapshot.result, text: snapshot.result.text.slice(0, 200_000) } : null }

@@ -7,7 +7,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { checkApiKeyText, checkDeploymentField, checkPromptText } from '../../src/core/config/inputChecks';
-import { PARAM_RULES, checkParam } from '../../src/core/request/paramInput';
+import { PARAMETERS, RUN_OPTIONS, checkParam, type NumberParameter } from '../../src/core/request/params';
+
+const PARAM_RULES: Record<'temperature' | 'maxTokens' | 'topP' | 'repeat', NumberParameter> = { ...PARAMETERS, ...RUN_OPTIONS };
 import { checkSetting, type SettingSchema } from '../../src/core/config/settingValues';
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, SettingSchema> } } };

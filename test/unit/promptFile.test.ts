@@ -19,7 +19,7 @@ describe('prompt files', () => {
   const mistakes: Array<[string, RegExp]> = [
     ['---\ntemprature: 0.2\n---\nx', /unknown field "temprature" — did you mean "temperature"\?/],
     ['---\ntemperature: hot\n---\nx', /temperature must be a number/],
-    ['---\ntemperature: 5\n---\nx', /temperature must be 2 or less/],
+    ['---\ntemperature: 5\n---\nx', /temperature is above 2 — use a number from 0 to 2/],
     ['---\nmaxTokens: 1.5\n---\nx', /maxTokens must be a whole number/],
     ['---\ndeployments: gpt\n---\nx', /deployments must be a list/],
     ['---\ndeployments: [\n---\nx', /not valid YAML/],

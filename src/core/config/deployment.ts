@@ -5,6 +5,7 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import * as z from 'zod/mini';
 import { closest } from './closest';
+import { PARAMETERS, paramsSchema, parameterHint } from '../request/params';
 
 export const PROVIDERS = ['openai', 'openai-compatible', 'azure-openai', 'bedrock', 'vertex', 'gemini'] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
@@ -35,11 +36,6 @@ const pricingSchema = z.strictObject({
   cachedInputPerMTok: z.optional(dollars),
 });
 
-const paramsSchema = z.strictObject({
-  temperature: z.optional(z.number().check(z.minimum(0, 'is below 0'), z.maximum(2, 'is above 2'))),
-  maxTokens: z.optional(z.int('must be a whole number').check(z.minimum(1, 'must be above 0'), z.maximum(1_000_000, 'is above 1,000,000'))),
-  topP: z.optional(z.number().check(z.gt(0, 'must be above 0'), z.maximum(1, 'is above 1'))),
-});
 
 const pattern = (regex: RegExp, message: string) => z.string().check(z.regex(regex, message));
 
@@ -113,10 +109,8 @@ const FIELD_HINT: Record<string, string> = {
   location: 'give the Vertex AI location, e.g. "us-central1"',
   apiKeyEnv: 'give the name of the environment variable that holds the key, e.g. "OPENAI_API_KEY"',
   pricing: 'e.g. { "inputPerMTok": 2.5, "outputPerMTok": 10 } in US dollars per million tokens',
-  params: 'e.g. { "temperature": 0.2, "maxTokens": 512, "topP": 1 }',
-  temperature: 'use a number from 0 to 2',
-  maxTokens: 'use a whole number above 0',
-  topP: 'use a number above 0, at most 1',
+  params: `e.g. { "temperature": 0.2, "maxTokens": 512 } — known: ${Object.keys(PARAMETERS).join(', ')}`,
+  ...Object.fromEntries(Object.entries(PARAMETERS).map(([name, parameter]) => [name, parameterHint(parameter)])),
   inputPerMTok: 'US dollars per million input tokens, 0 or more',
   outputPerMTok: 'US dollars per million output tokens, 0 or more',
   cachedInputPerMTok: 'US dollars per million cached input tokens, 0 or more',

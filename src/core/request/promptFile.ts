@@ -5,13 +5,12 @@
 import * as z from 'zod/mini';
 import { closest } from '../config/closest';
 import { describeExpected } from '../config/deployment';
+import { PARAMETERS, PARAMETER_NAMES, paramsShape, parameterHint, pickParams, type Params } from './params';
 
 const schema = z.strictObject({
   deployments: z.optional(z.array(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'is not a deployment id')))),
   system: z.optional(z.string()),
-  temperature: z.optional(z.number().check(z.minimum(0, 'must be 0 or more'), z.maximum(2, 'must be 2 or less'))),
-  maxTokens: z.optional(z.int('must be a whole number').check(z.minimum(1, 'must be above 0'))),
-  topP: z.optional(z.number().check(z.gt(0, 'must be above 0'), z.maximum(1, 'must be 1 or less'))),
+  ...paramsShape,
   variables: z.optional(z.record(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'is not a variable name')), z.union([z.string(), z.number(), z.boolean()]))),
 });
 
@@ -19,7 +18,7 @@ export interface PromptFile {
   prompt: string;
   system: string;
   deployments: string[] | null;
-  params: { temperature?: number; maxTokens?: number; topP?: number };
+  params: Params;
   variables: Record<string, string>;
   /** The line the prompt body starts on (after the front matter), for lenses and messages. */
   bodyLine: number;
@@ -27,7 +26,7 @@ export interface PromptFile {
 
 export type PromptFileResult = { ok: true; file: PromptFile } | { ok: false; problem: string };
 
-const FIELDS = ['deployments', 'system', 'temperature', 'maxTokens', 'topP', 'variables'];
+const FIELDS = ['deployments', 'system', ...PARAMETER_NAMES, 'variables'];
 
 /** Parses a prompt file; the YAML parser is loaded on first use, so nothing pays for it at start-up. */
 export async function parsePromptFile(text: string): Promise<PromptFileResult> {
@@ -55,7 +54,8 @@ export async function parsePromptFile(text: string): Promise<PromptFileResult> {
     }
     const field = issue.path.map(String).join('.');
     const message = issue.code === 'invalid_type' ? `must be ${describeExpected(issue.expected)}` : issue.message;
-    return { ok: false, problem: `front matter: ${field} ${message}` };
+    const parameter = PARAMETERS[field as keyof typeof PARAMETERS];
+    return { ok: false, problem: `front matter: ${field} ${message}${parameter ? ` — ${parameterHint(parameter)}` : ''}` };
   }
   const value = parsed.data;
   if (!body.trim()) return { ok: false, problem: 'the prompt is empty: write it below the front matter' };
@@ -65,11 +65,7 @@ export async function parsePromptFile(text: string): Promise<PromptFileResult> {
       prompt: body.trim(),
       system: value.system ?? '',
       deployments: value.deployments ?? null,
-      params: {
-        ...(value.temperature !== undefined ? { temperature: value.temperature } : {}),
-        ...(value.maxTokens !== undefined ? { maxTokens: value.maxTokens } : {}),
-        ...(value.topP !== undefined ? { topP: value.topP } : {}),
-      },
+      params: pickParams(value),
       variables: Object.fromEntries(Object.entries(value.variables ?? {}).map(([name, v]) => [name, String(v)])),
       bodyLine,
     },

@@ -2,17 +2,15 @@
  * What a request is and what every provider adapter yields back.
  * Errors are values: one failing deployment never throws into the others.
  */
+import type { Params } from './params';
 
 export interface ChatMessage {
   role: 'user' | 'assistant';
   content: string;
 }
 
-export interface ChatParams {
-  temperature?: number;
-  maxTokens?: number;
-  topP?: number;
-}
+/** The request parameters, as the one parameter schema (params.ts) defines them. */
+export type ChatParams = Params;
 
 export interface ChatRequest {
   system?: string;

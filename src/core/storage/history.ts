@@ -4,6 +4,7 @@
  * compacted by writing a new one beside it and renaming it over (atomic on the same file system), one window at a
  * time and keeping what other windows appended meanwhile.
  */
+import type { Params } from '../request/params';
 import { rm } from 'node:fs/promises';
 import { appendLines, parseJsonLines, readJsonLines, rewriteLines } from './jsonLines';
 import type { DeploymentResult } from '../engine/fanout';
@@ -14,7 +15,7 @@ export interface HistoryEntry {
   system: string;
   prompt: string;
   variables: Record<string, string>;
-  params: { temperature?: number; maxTokens?: number; topP?: number };
+  params: Params;
   deploymentIds: string[];
   results: Array<Pick<DeploymentResult, 'deployment' | 'provider' | 'model' | 'status' | 'text' | 'finishReason' | 'metrics' | 'requestId' | 'costNote'>
     & { error: { kind: string; message: string } | null }>;

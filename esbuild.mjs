@@ -1,26 +1,25 @@
-// Builds: dist/cli.js (node, cjs), dist/providers/*.js (one lazily-required chunk per provider SDK),
+// Builds: dist/cli.js (node, cjs), dist/providers/*.js (lazily-required chunks: each adapter, credential source and shared SDK),
 // and — once they exist — dist/extension.js (vscode external) and media/playground.js (browser).
 // Writes dist/meta.json so bundle sizes can be read.  Usage: node esbuild.mjs [--watch] [--dev]
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const production = !process.argv.includes('--dev');
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
 /**
- * Chunks loaded on first use, by source file (without .ts) → output name in dist/providers. Importing one of
- * these from core/cli/extension code (or from another chunk) stays a runtime require of the chunk.
+ * Chunks loaded on first use, found by name: in each provider folder its `adapter.ts`, its `credentials.ts` and its
+ * `sdk.ts` (an SDK shared by several adapters, bundled once), plus the proxy/CA transport. Importing one of these
+ * from core/cli/extension code (or from another chunk) stays a runtime require of the chunk, so activation and the
+ * CLI's start load no SDK, and adding a cloud's folder needs no change here. Output: dist/providers/<folder>-<file>.js.
  */
-const LAZY = {
-  'src/providers/openai/adapter': 'openai',
-  'src/providers/azure-openai/adapter': 'azureOpenai',
-  'src/providers/bedrock/adapter': 'bedrock',
-  'src/providers/google/adapter': 'vertex',
-  'src/providers/bedrock/credentials': 'awsCredentials',
-  'src/providers/google/credentials': 'googleAdc',
-  'src/providers/transport/network': 'network',
-};
+const CHUNK_FILES = ['adapter', 'credentials', 'sdk'];
+const LAZY = Object.fromEntries([
+  ...readdirSync('src/providers', { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((folder) =>
+    CHUNK_FILES.filter((file) => existsSync(`src/providers/${folder.name}/${file}.ts`)).map((file) => [`src/providers/${folder.name}/${file}`, `${folder.name}-${file}`])),
+  ['src/providers/transport/network', 'network'],
+]);
 const lazyByPath = new Map(Object.entries(LAZY).map(([source, name]) => [resolve(source), name]));
 const lazyChunks = {
   name: 'lazy-provider-chunks',
@@ -63,6 +62,7 @@ if (existsSync('src/webview/main.ts')) {
   builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', supported: {}, entryPoints: ['src/webview/main.ts'], outfile: 'media/playground.js', loader: { '.ttf': 'file' } });
 }
 
+rmSync('dist/providers', { recursive: true, force: true }); // no chunk of an earlier layout ships
 const started = performance.now();
 const results = await Promise.all(builds.map((options) => esbuild.build(options)));
 const outputs = {};

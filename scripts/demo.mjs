@@ -1,5 +1,5 @@
 // `npm run demo`: Fanout's main job on the embedded default. Starts the bundled emulators (one per cloud,
-// speaking each cloud's real wire protocol on 127.0.0.1), writes a config with seven deployments, and runs
+// speaking each cloud's real wire protocol on 127.0.0.1), writes a config with one deployment or more of every provider kind, and runs
 // the real `fanout` binary against them. No cloud account needed. Extra arguments go to `fanout run`.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ const config = join(dir, 'demo.fanout.json');
 writeFileSync(config, JSON.stringify({ deployments: emulators.deployments }, null, 2));
 const args = process.argv.slice(2);
 const prompt = 'In two sentences: why can the same model answer differently, and at a different speed, on two clouds?';
-console.log(`Fanout demo: ${emulators.deployments.length} deployments on 5 providers, emulated on 127.0.0.1\n> ${prompt}\n`);
+console.log(`Fanout demo: ${emulators.deployments.length} deployments on ${new Set(emulators.deployments.map((d) => d.provider)).size} provider kinds, emulated on 127.0.0.1\n> ${prompt}\n`);
 // the CLI demo signs Bedrock requests with SigV4 keys: the Bedrock API key stays out of its environment
 const env = { ...process.env, ...DEMO_KEYS, NO_PROXY: '127.0.0.1,localhost' };
 delete env.AWS_BEARER_TOKEN_BEDROCK;

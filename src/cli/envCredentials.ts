@@ -1,22 +1,15 @@
 /**
- * The CLI's credentials: keys from environment variables (the deployment's `apiKeyEnv`, else the
- * provider's usual variable), AWS profiles and chain, Google ADC. A missing credential names the
- * variable to set.
+ * The CLI's credentials: keys from environment variables (the deployment's `apiKeyEnv`, else the provider's usual
+ * variables), AWS profiles and chain, Google ADC — walking the sources the deployment's descriptor lists, in order.
+ * A missing credential names the variable to set.
  */
-import type { CredentialResolver, CredentialResult } from '../core/security/credential';
+import type { Credential, CredentialResolver, CredentialResult } from '../core/security/credential';
 import type { Deployment } from '../core/config/deployment';
 import { providerError } from '../core/request/stream';
+import type { CredentialSource } from '../providers/descriptor';
+import { credentialSources } from '../providers/registry';
 
 type Env = Record<string, string | undefined>;
-
-const KEY_VARIABLES: Record<Deployment['provider'], string[]> = {
-  openai: ['OPENAI_API_KEY'],
-  'openai-compatible': [],
-  'azure-openai': ['AZURE_OPENAI_API_KEY'],
-  bedrock: ['AWS_BEARER_TOKEN_BEDROCK'],
-  vertex: [],
-  gemini: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
-};
 
 export class EnvironmentCredentials implements CredentialResolver {
   private readonly cache = new Map<string, Promise<CredentialResult>>();
@@ -33,56 +26,68 @@ export class EnvironmentCredentials implements CredentialResolver {
     return pending;
   }
 
+  private variable(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? value : undefined;
+  }
+
   private async lookUp(deployment: Deployment): Promise<CredentialResult> {
-    const fromVariable = (name: string): string | undefined => {
-      const value = this.env[name]?.trim();
-      return value ? value : undefined;
-    };
+    const sources = credentialSources(deployment);
     if (deployment.apiKeyEnv) {
-      const value = fromVariable(deployment.apiKeyEnv);
+      const value = this.variable(deployment.apiKeyEnv);
       if (!value) return missing(deployment, [deployment.apiKeyEnv]);
       const source = `environment variable ${deployment.apiKeyEnv}`;
-      const bearer = deployment.provider === 'bedrock' || deployment.provider === 'vertex' || (deployment.provider === 'azure-openai' && deployment.auth === 'entra');
-      return { ok: true, credential: bearer ? { type: 'bearer', token: value, source } : { type: 'api-key', key: value, source } };
+      // a named variable stands in for the first source: a key as that source sends it, a token for a sign-in
+      const first = sources[0];
+      const asKey = first?.type === 'none' || (first?.type === 'key' && first.sendAs === 'api-key');
+      return { ok: true, credential: asKey ? { type: 'api-key', key: value, source } : { type: 'bearer', token: value, source } };
     }
-    switch (deployment.provider) {
-      case 'openai-compatible':
-        return { ok: true, credential: { type: 'none', source: 'no key (local server)' } };
-      case 'azure-openai': {
-        const variable = deployment.auth === 'entra' ? 'AZURE_OPENAI_AD_TOKEN' : 'AZURE_OPENAI_API_KEY';
-        const value = fromVariable(variable);
-        if (!value) return missing(deployment, [variable]);
-        const source = `environment variable ${variable}`;
-        return { ok: true, credential: deployment.auth === 'entra' ? { type: 'bearer', token: value, source } : { type: 'api-key', key: value, source } };
-      }
-      case 'bedrock': {
-        const apiKey = fromVariable('AWS_BEARER_TOKEN_BEDROCK');
-        if (apiKey) return { ok: true, credential: { type: 'bearer', token: apiKey, source: 'environment variable AWS_BEARER_TOKEN_BEDROCK' } };
-        const accessKeyId = fromVariable('AWS_ACCESS_KEY_ID');
-        const secretAccessKey = fromVariable('AWS_SECRET_ACCESS_KEY');
-        if (!deployment.profile && accessKeyId && secretAccessKey) {
-          const sessionToken = fromVariable('AWS_SESSION_TOKEN');
-          return { ok: true, credential: { type: 'aws', accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}), source: 'environment variables AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY' } };
+    const looked: string[] = [];
+    for (const source of sources) {
+      const found = await this.fromSource(source, deployment, looked);
+      if (found) return found;
+    }
+    return missing(deployment, looked);
+  }
+
+  /** The credential this source gives, or undefined to try the next one (noting the variables looked at). */
+  private async fromSource(source: CredentialSource, deployment: Deployment, looked: string[]): Promise<CredentialResult | undefined> {
+    switch (source.type) {
+      case 'key': {
+        for (const name of source.env) {
+          const value = this.variable(name);
+          const from = `environment variable ${name}`;
+          if (value) return ok(source.sendAs === 'api-key' ? { type: 'api-key', key: value, source: from } : { type: 'bearer', token: value, source: from });
         }
-        const profile = deployment.profile ?? fromVariable('AWS_PROFILE');
+        looked.push(...source.env);
+        return undefined;
+      }
+      case 'entra': {
+        const value = this.variable(source.env);
+        looked.push(source.env);
+        return value ? ok({ type: 'bearer', token: value, source: `environment variable ${source.env}` }) : undefined;
+      }
+      case 'aws': {
+        const accessKeyId = this.variable('AWS_ACCESS_KEY_ID');
+        const secretAccessKey = this.variable('AWS_SECRET_ACCESS_KEY');
+        if (!source.profile && accessKeyId && secretAccessKey) {
+          const sessionToken = this.variable('AWS_SESSION_TOKEN');
+          return ok({ type: 'aws', accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}), source: 'environment variables AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY' });
+        }
         const { resolveAwsCredentials } = await import('../providers/bedrock/credentials');
-        return resolveAwsCredentials(profile ? { ...deployment, profile } : deployment);
+        return resolveAwsCredentials(source.profile ?? this.variable('AWS_PROFILE'));
       }
-      case 'vertex': {
+      case 'google-adc': {
         const { resolveGoogleAdc } = await import('../providers/google/credentials');
-        return resolveGoogleAdc(deployment);
+        return resolveGoogleAdc(deployment.id, source.project);
       }
-      default: {
-        const names = KEY_VARIABLES[deployment.provider];
-        for (const name of names) {
-          const value = fromVariable(name);
-          if (value) return { ok: true, credential: { type: 'api-key', key: value, source: `environment variable ${name}` } };
-        }
-        return missing(deployment, names);
-      }
+      case 'none':
+        return ok({ type: 'none', source: source.source });
     }
   }
 }
+
+const ok = (credential: Credential): CredentialResult => ({ ok: true, credential });
 
 function missing(deployment: Deployment, names: string[]): CredentialResult {
   return {

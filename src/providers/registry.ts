@@ -1,19 +1,50 @@
 /**
- * Provider kind → its adapter, imported on first use. Each adapter (and its SDK) is a separate
- * chunk in the build, so starting the CLI or the extension loads no SDK.
+ * Provider kind → its descriptor (cheap: config fields, label, origin, credential sources, prices, set-up) and, through
+ * it, its adapter, imported on first use. Each adapter (and the SDK it shares with others) is a separate chunk in the
+ * build, so starting the CLI or the extension loads no SDK. Adding a cloud: its folder, and one line here.
  */
 import type { ProviderAdapter } from '../core/engine/adapter';
-import type { ProviderKind } from '../core/config/deployment';
+import { azureOpenAIProvider } from './azure-openai/descriptor';
+import { bedrockProvider } from './bedrock/descriptor';
+import type { CredentialSource, DeploymentOfProvider, ProviderDescriptor } from './descriptor';
+import { geminiProvider, vertexProvider } from './google/descriptor';
+import { openaiCompatibleProvider, openaiProvider } from './openai/descriptor';
+import { vertexOpenAIProvider } from './vertex-openai/descriptor';
 
-const LOADERS: Record<ProviderKind, () => Promise<ProviderAdapter>> = {
-  openai: async () => (await import('./openai/adapter')).openaiAdapter as ProviderAdapter,
-  'openai-compatible': async () => (await import('./openai/adapter')).openaiAdapter as ProviderAdapter,
-  'azure-openai': async () => (await import('./azure-openai/adapter')).azureOpenAIAdapter as ProviderAdapter,
-  bedrock: async () => (await import('./bedrock/adapter')).bedrockAdapter as ProviderAdapter,
-  vertex: async () => (await import('./google/adapter')).googleAdapter as ProviderAdapter,
-  gemini: async () => (await import('./google/adapter')).googleAdapter as ProviderAdapter,
+export const DESCRIPTORS = {
+  openai: openaiProvider,
+  'openai-compatible': openaiCompatibleProvider,
+  'azure-openai': azureOpenAIProvider,
+  bedrock: bedrockProvider,
+  vertex: vertexProvider,
+  gemini: geminiProvider,
+  'vertex-openai': vertexOpenAIProvider,
 };
 
-export function loadAdapter(kind: ProviderKind): Promise<ProviderAdapter> {
-  return LOADERS[kind]();
+export type ProviderKind = keyof typeof DESCRIPTORS;
+export const PROVIDER_KINDS = Object.keys(DESCRIPTORS) as ProviderKind[];
+
+export type Deployment = { [K in ProviderKind]: DeploymentOfProvider<(typeof DESCRIPTORS)[K]> }[ProviderKind];
+export type DeploymentOf<K extends ProviderKind> = Extract<Deployment, { provider: K }>;
+
+/** A kind's descriptor, typed for code that handles every kind alike. */
+export function descriptorOf(kind: ProviderKind): ProviderDescriptor<ProviderKind> & {
+  origin(deployment: Deployment): string;
+  region?(deployment: Deployment): string | null;
+  credentials(deployment: Deployment): CredentialSource[];
+  price(deployment: Deployment): ReturnType<ProviderDescriptor['price']>;
+} {
+  return DESCRIPTORS[kind] as never;
 }
+
+export function loadAdapter(kind: ProviderKind): Promise<ProviderAdapter> {
+  return descriptorOf(kind).adapter() as Promise<ProviderAdapter>;
+}
+
+export const providerLabel = (kind: ProviderKind): string => DESCRIPTORS[kind].label;
+/** The origin (scheme + host + port) that a deployment's requests go to; credentials are bound to it. */
+export const deploymentOrigin = (deployment: Deployment): string => descriptorOf(deployment.provider).origin(deployment);
+/** Where a deployment runs, when its cloud has regions or locations (Bedrock, Vertex AI). */
+export const deploymentRegion = (deployment: Deployment): string | null => descriptorOf(deployment.provider).region?.(deployment) ?? null;
+/** Where the deployment's credential may come from, in the order they are tried. */
+export const credentialSources = (deployment: Deployment): CredentialSource[] => descriptorOf(deployment.provider).credentials(deployment);

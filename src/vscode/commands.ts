@@ -1,4 +1,5 @@
 /** The palette commands. Every id here is contributed in package.json under the "Fanout" category. */
+import { needsKey } from '../providers/credentialSources';
 import * as vscode from 'vscode';
 import { formatIssue } from '../core/config/deployment';
 import type { ApiKeyStore } from './credentials/apiKeyStore';
@@ -80,8 +81,8 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       if (!id || given !== undefined) return id;
       await until(() => settings.deployments.some((deployment) => deployment.id === id));
       const deployment = settings.deployments.find((candidate) => candidate.id === id);
-      const needsKey = deployment && (deployment.provider === 'openai' || deployment.provider === 'gemini' || (deployment.provider === 'azure-openai' && deployment.auth !== 'entra') || (deployment.provider === 'bedrock' && !deployment.profile));
-      const next = await vscode.window.showInformationMessage(`Fanout: added "${id}".`, ...(needsKey ? ['Set API Key'] : []), 'Test Connection');
+      const offerKey = deployment && needsKey(deployment);
+      const next = await vscode.window.showInformationMessage(`Fanout: added "${id}".`, ...(offerKey ? ['Set API Key'] : []), 'Test Connection');
       if (next === 'Set API Key') await setApiKey(settings, keys, log, id);
       if (next === 'Test Connection' || next === 'Set API Key') await testConnection(settings, services.credentials, log, id, services.onResults);
       return id;

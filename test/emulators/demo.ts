@@ -24,6 +24,7 @@ const ANSWERS: Record<string, string> = {
   'global.anthropic.claude-sonnet-4-5-20250929-v1:0': 'A global inference profile lets AWS send the request to whichever region has room. It is usually cheaper and steadier under load, at the cost of not knowing where your prompt was served.',
   'gemini-2.5-flash': 'Vertex AI serves Gemini inside your Google Cloud project and location, with its quota and data-residency rules. The model version Vertex pins may trail or lead the one the Gemini API serves.',
   'gemini-2.0-flash': 'The Gemini API is the shortest path to the model, keyed by an API key, with its own rate limits. Responses can differ from Vertex because of version aliases, safety defaults and quota tiers.',
+  'openai/gpt-oss-120b-maas': 'Vertex AI also serves open-weight models such as gpt-oss behind an OpenAI-compatible endpoint in your project, signed in with your Google credentials. Same wire as OpenAI, but Google\'s quota, region and price.',
   'llama3.2': 'A local server answers with no network in between, so the first token comes fast, but a small model on a laptop generates slowly and knows less than the hosted ones.',
 };
 
@@ -35,6 +36,7 @@ const SPEED: Record<string, { firstTokenDelayMs: number; tokensPerSecond: number
   'global.anthropic.claude-sonnet-4-5-20250929-v1:0': { firstTokenDelayMs: 900, tokensPerSecond: 55 },
   'gemini-2.5-flash': { firstTokenDelayMs: 600, tokensPerSecond: 140 },
   'gemini-2.0-flash': { firstTokenDelayMs: 330, tokensPerSecond: 160 },
+  'openai/gpt-oss-120b-maas': { firstTokenDelayMs: 700, tokensPerSecond: 110 },
   'llama3.2': { firstTokenDelayMs: 120, tokensPerSecond: 30 },
 };
 
@@ -61,6 +63,7 @@ export async function startDemoEmulators(ports: DemoPorts = {}): Promise<DemoEmu
     apiKeys: [DEMO_KEYS.OPENAI_API_KEY],
     azureKeys: [DEMO_KEYS.AZURE_OPENAI_API_KEY],
     azureDeployments: { 'prod-gpt4o': 'gpt-4o' },
+    vertexTokens: [DEMO_KEYS.FANOUT_DEMO_VERTEX_TOKEN],
     rules: { byModel },
   }).start(ports.openai);
   const local = await new OpenAIEmulator({ rules: { byModel } }).start(ports.local); // like Ollama: no key
@@ -72,6 +75,7 @@ export async function startDemoEmulators(ports: DemoPorts = {}): Promise<DemoEmu
     { id: 'bedrock-haiku-us', provider: 'bedrock', model: 'us.anthropic.claude-3-5-haiku-20241022-v1:0', region: 'us-east-1', endpoint: bedrock.url },
     { id: 'bedrock-sonnet-global', provider: 'bedrock', model: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0', region: 'us-east-1', endpoint: bedrock.url },
     { id: 'vertex-flash', provider: 'vertex', model: 'gemini-2.5-flash', project: 'fanout-demo', location: 'us-central1', endpoint: google.url, apiKeyEnv: 'FANOUT_DEMO_VERTEX_TOKEN' },
+    { id: 'vertex-gpt-oss', provider: 'vertex-openai', model: 'openai/gpt-oss-120b-maas', project: 'fanout-demo', location: 'us-central1', endpoint: openai.url, apiKeyEnv: 'FANOUT_DEMO_VERTEX_TOKEN' },
     { id: 'gemini-flash', provider: 'gemini', model: 'gemini-2.0-flash', baseUrl: google.url },
     { id: 'ollama-llama', provider: 'openai-compatible', model: 'llama3.2', baseUrl: `${local.url}/v1` },
   ];

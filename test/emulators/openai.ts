@@ -1,7 +1,8 @@
 /**
  * OpenAI chat completions over SSE, as api.openai.com and every OpenAI-compatible server send it, and
  * Azure OpenAI's flavour: deployment URLs with api-version, `api-key` or Entra `Bearer` auth, a first chunk
- * of prompt_filter_results with `choices: []`, and Azure's error bodies.
+ * of prompt_filter_results with `choices: []`, and Azure's error bodies. And Vertex AI's OpenAI-compatible endpoint
+ * (`/v1/projects/P/locations/L/endpoints/openapi/chat/completions`, a Google access token as Bearer, Google's error bodies).
  */
 import { randomUUID } from 'node:crypto';
 import { BehaviourQueue, answerTokens, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
@@ -15,12 +16,14 @@ export interface OpenAIEmulatorOptions {
   azureTokens?: string[];
   /** Azure deployment name → the model it runs. Unknown deployments get 404 DeploymentNotFound. */
   azureDeployments?: Record<string, string>;
+  /** Vertex AI: Google access tokens accepted as `Bearer` on the `endpoints/openapi` route. */
+  vertexTokens?: string[];
   /** Prompts over this many tokens get context_length_exceeded. */
   contextTokens?: number;
   rules?: BehaviourRules;
 }
 
-type Flavour = 'openai' | 'azure';
+type Flavour = 'openai' | 'azure' | 'vertex';
 
 interface ChatBody {
   model?: string;
@@ -44,9 +47,10 @@ export class OpenAIEmulator extends Emulator {
     const url = new URL(rawUrl, 'http://127.0.0.1');
     const azureDeployment = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(url.pathname);
     const azureV1 = url.pathname === '/openai/v1/chat/completions';
-    const flavour: Flavour = azureDeployment || azureV1 ? 'azure' : 'openai';
+    const vertex = /^\/v1(beta1)?\/projects\/[^/]+\/locations\/[^/]+\/endpoints\/openapi\/chat\/completions$/.test(url.pathname);
+    const flavour: Flavour = azureDeployment || azureV1 ? 'azure' : vertex ? 'vertex' : 'openai';
     const requestId = randomUUID();
-    const ids: Record<string, string> = flavour === 'azure' ? { 'apim-request-id': requestId, 'x-request-id': requestId } : { 'x-request-id': `req_${requestId.replace(/-/g, '')}` };
+    const ids: Record<string, string> = flavour === 'azure' ? { 'apim-request-id': requestId, 'x-request-id': requestId } : flavour === 'vertex' ? {} : { 'x-request-id': `req_${requestId.replace(/-/g, '')}` };
 
     if (record.method === 'GET' && /\/models$/.test(url.pathname)) {
       sendJson(response, 200, { object: 'list', data: Object.keys(this.options.rules?.byModel ?? {}).map((id) => ({ id, object: 'model', owned_by: 'emulator' })) }, ids);
@@ -69,6 +73,12 @@ export class OpenAIEmulator extends Emulator {
       const tokenOk = bearer !== undefined && (this.options.azureTokens ?? []).includes(bearer);
       if (!keyOk && !tokenOk) {
         sendJson(response, 401, { error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.' } }, ids);
+        return;
+      }
+    } else if (flavour === 'vertex') {
+      const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+      if (!bearer || !(this.options.vertexTokens ?? []).includes(bearer)) {
+        sendJson(response, 401, [{ error: { code: 401, message: 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.', status: 'UNAUTHENTICATED' } }], ids);
         return;
       }
     } else if (this.options.apiKeys !== undefined) {
@@ -152,9 +162,13 @@ function sendError(response: EmulatorResponse, flavour: Flavour, error: NonNulla
   const base = defaults[error.status] ?? { code: 'error', message: 'Error.', type: 'error' };
   const code = error.code ?? base.code;
   const message = error.message ?? base.message;
+  const googleStatus: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
   const body = flavour === 'azure'
     ? { error: { code, message, ...(code === 'content_filter' ? { param: 'prompt', status: 400, innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: { hate: { filtered: true, severity: 'high' } } } } : {}) } }
-    : { error: { message, type: base.type, param: null, code } };
+    : flavour === 'vertex'
+      // Vertex AI answers its OpenAI-compatible route with Google's error shape, in a list
+      ? [{ error: { code: error.status, message: error.message ?? base.message, status: error.code ?? googleStatus[error.status] ?? 'UNKNOWN' } }]
+      : { error: { message, type: base.type, param: null, code } };
   sendJson(response, error.status, body, { ...ids, ...error.headers });
 }
 

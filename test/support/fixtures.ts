@@ -1,7 +1,12 @@
 /** Emulators with known test credentials, and small helpers to drive adapters and the engine. */
 import type { ProviderAdapter } from '../../src/core/engine/adapter';
 import type { Credential, CredentialResolver } from '../../src/core/security/credential';
-import type { AzureOpenAIDeployment, BedrockDeployment, Deployment, GeminiDeployment, OpenAICompatibleDeployment, OpenAIDeployment, VertexDeployment } from '../../src/core/config/deployment';
+import type { Deployment } from '../../src/core/config/deployment';
+import type { AzureOpenAIDeployment } from '../../src/providers/azure-openai/descriptor';
+import type { BedrockDeployment } from '../../src/providers/bedrock/descriptor';
+import type { GeminiDeployment, VertexDeployment } from '../../src/providers/google/descriptor';
+import type { OpenAICompatibleDeployment, OpenAIDeployment } from '../../src/providers/openai/descriptor';
+import type { VertexOpenAIDeployment } from '../../src/providers/vertex-openai/descriptor';
 import type { ChatRequest, StreamPart } from '../../src/core/request/stream';
 import { loadAdapter } from '../../src/providers/registry';
 import { BedrockEmulator } from '../emulators/bedrock';
@@ -32,7 +37,7 @@ export interface Emulators {
 /** The three cloud emulators on loopback; with `tls`, each serves HTTPS with that certificate. */
 export async function startEmulators(options: { tls?: TlsIdentity } = {}): Promise<Emulators> {
   const made = [
-    new OpenAIEmulator({ apiKeys: [KEYS.openai], azureKeys: [KEYS.azure], azureTokens: [KEYS.azureToken], azureDeployments: { 'prod-gpt4o': 'gpt-4o', 'prod-mini': 'gpt-4o-mini' } }),
+    new OpenAIEmulator({ apiKeys: [KEYS.openai], azureKeys: [KEYS.azure], azureTokens: [KEYS.azureToken], azureDeployments: { 'prod-gpt4o': 'gpt-4o', 'prod-mini': 'gpt-4o-mini' }, vertexTokens: [KEYS.vertexToken, 'test-metadata-token-0001'] }),
     new BedrockEmulator({ keys: [KEYS.aws, KEYS.awsSession], apiKeys: [KEYS.bedrockApiKey] }),
     new GoogleEmulator({ apiKeys: [KEYS.gemini], vertexTokens: [KEYS.vertexToken], metadataToken: 'test-metadata-token-0001', metadataProject: 'fanout-test-1' }),
   ] as const;
@@ -62,6 +67,7 @@ export interface TestDeployments {
   bedrock: BedrockDeployment;
   vertex: VertexDeployment;
   gemini: GeminiDeployment;
+  vertexOpenai: VertexOpenAIDeployment;
 }
 
 export function deploymentsFor(emulators: Emulators): TestDeployments {
@@ -72,6 +78,7 @@ export function deploymentsFor(emulators: Emulators): TestDeployments {
     bedrock: { id: 'bedrock-haiku', provider: 'bedrock', model: 'us.anthropic.claude-3-5-haiku-20241022-v1:0', region: 'us-east-1', endpoint: emulators.bedrock.url },
     vertex: { id: 'vertex-flash', provider: 'vertex', model: 'gemini-2.5-flash', project: 'fanout-test-1', location: 'us-central1', endpoint: emulators.google.url },
     gemini: { id: 'gemini-flash', provider: 'gemini', model: 'gemini-2.0-flash', baseUrl: emulators.google.url },
+    vertexOpenai: { id: 'vertex-gpt-oss', provider: 'vertex-openai', model: 'openai/gpt-oss-120b-maas', project: 'fanout-test-1', location: 'us-central1', endpoint: emulators.openai.url },
   };
 }
 
@@ -83,6 +90,7 @@ export function credentialFor(deployment: Deployment): Credential {
     case 'bedrock': return { type: 'aws', ...KEYS.aws, source: 'test' };
     case 'vertex': return { type: 'bearer', token: KEYS.vertexToken, source: 'test' };
     case 'gemini': return { type: 'api-key', key: KEYS.gemini, source: 'test' };
+    case 'vertex-openai': return { type: 'bearer', token: KEYS.vertexToken, source: 'test' };
   }
 }
 

@@ -11,7 +11,7 @@ export interface TransportOptions {
   network?: NetworkSettings;
 }
 
-export interface ProviderCall<D extends Deployment = Deployment> {
+export interface ProviderCall<D = Deployment> {
   deployment: D;
   request: ChatRequest;
   credential: Credential;
@@ -23,7 +23,7 @@ export interface ProviderCall<D extends Deployment = Deployment> {
  * Streams one answer. Never throws: SDK errors, in-stream errors and a stream that ends early all come
  * back as an `error` part. SDK-level retries are off; the engine retries, and only before the first token.
  */
-export interface ProviderAdapter<D extends Deployment = Deployment> {
+export interface ProviderAdapter<D = Deployment> {
   stream(call: ProviderCall<D>): AsyncIterable<StreamPart>;
 }
 

@@ -2,7 +2,8 @@
  * Cost of one answer from its usage, a dated bundled price table (prices.json, source named there)
  * and per-deployment overrides. An unknown model costs null with a reason, never 0.
  */
-import type { Deployment, ProviderKind } from '../config/deployment';
+import type { Deployment } from '../config/deployment';
+import { descriptorOf } from '../../providers/registry';
 import type { Usage } from '../request/stream';
 import table from './prices.json';
 
@@ -15,7 +16,6 @@ interface TableEntry extends Rate {
   tiers?: Array<Rate & { above: number }>;
   global?: TableEntry;
 }
-type PriceSection = 'openai' | 'azure' | 'bedrock' | 'google';
 
 export const PRICE_TABLE_DATE: string = table.date;
 export const PRICE_TABLE_SOURCE: string = table.source;
@@ -30,39 +30,18 @@ export interface Cost {
   note: string | null;
 }
 
-const SECTION: Record<ProviderKind, PriceSection | null> = {
-  openai: 'openai',
-  'openai-compatible': null,
-  'azure-openai': 'azure',
-  bedrock: 'bedrock',
-  vertex: 'google',
-  gemini: 'google',
-};
-
-/** Bedrock cross-region inference profile prefixes. `global.` has its own rate. */
-const BEDROCK_ROUTE = /^(us|eu|apac|jp|au|ca|us-gov|global)\./;
-
 export function lookupPrice(deployment: Deployment): PriceLookup {
   if (deployment.pricing) {
     const { inputPerMTok, outputPerMTok, cachedInputPerMTok } = deployment.pricing;
     return { found: true, source: 'override', route: null, tiers: [],
       rate: { input: inputPerMTok, output: outputPerMTok, ...(cachedInputPerMTok !== undefined ? { cachedInput: cachedInputPerMTok } : {}) } };
   }
-  const section = SECTION[deployment.provider];
+  // the descriptor says where its models are priced: a section of the table, the key there, and the route
+  const price = descriptorOf(deployment.provider).price(deployment);
+  if (price.section === null) return { found: false, reason: price.reason };
   const noPrice = `no price for "${deployment.model}" in the bundled table (${PRICE_TABLE_DATE}) — add "pricing": { "inputPerMTok": …, "outputPerMTok": … } to deployment "${deployment.id}"`;
-  if (section === null) {
-    return { found: false, reason: `OpenAI-compatible servers set their own prices — add "pricing" to deployment "${deployment.id}" to see cost` };
-  }
-  const entries = table[section] as Record<string, TableEntry>;
-  let key = normaliseModel(section, deployment.model);
-  let route: string | null = null;
-  if (section === 'bedrock') {
-    const match = BEDROCK_ROUTE.exec(key);
-    if (match) {
-      route = match[1]!;
-      key = key.slice(match[0].length);
-    }
-  }
+  const entries = (table as unknown as Record<string, Record<string, TableEntry> | undefined>)[price.section] ?? {};
+  const { key, route } = price;
   let entry = entries[key] ?? entries[key.replace(/-\d{4}-\d{2}-\d{2}$/, '')] ?? entries[key.replace(/-\d{3}$/, '')];
   if (!entry) return { found: false, reason: noPrice };
   let routeNote: string | null = null;
@@ -73,16 +52,6 @@ export function lookupPrice(deployment: Deployment): PriceLookup {
     routeNote = route === 'global' ? 'global cross-region rate' : `${route}. cross-region rate`;
   }
   return { found: true, source: 'table', route: routeNote, rate: entry, tiers: entry.tiers ?? [] };
-}
-
-function normaliseModel(section: PriceSection, model: string): string {
-  let id = model.trim().toLowerCase();
-  if (section === 'bedrock') {
-    id = id.slice(id.lastIndexOf('/') + 1); // inference-profile ARN → its id
-    return id.replace(/-v?\d+:\d+$/, '');
-  }
-  if (section === 'google') return id.replace(/^(publishers\/google\/)?models\//, '');
-  return id;
 }
 
 export function costOf(deployment: Deployment, usage: Usage | null): Cost {

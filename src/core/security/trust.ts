@@ -4,18 +4,18 @@
  * anyone) is held to stricter rules, because the workspace, not the user, chose its address.
  */
 import { deploymentOrigin, type Deployment } from '../config/deployment';
+import { signInOwnerOf } from '../../providers/credentialSources';
+import { descriptorOf } from '../../providers/registry';
 
 export type DeploymentSource = 'user' | 'workspace';
 
 /** Fields a workspace file may not set: they would make the editor run a program or read a file the workspace names. */
 export const WORKSPACE_FORBIDDEN_FIELDS = ['profile', 'apiKeyEnv'] as const;
 
-/** The official origins for a cloud's own endpoints, where the user's AWS or Google sign-in may be sent. */
+/** Whether the deployment's origin is its cloud's own endpoint (where the user's AWS or Google sign-in may be sent). */
 function isOfficialCloudOrigin(deployment: Deployment): boolean {
-  const host = new URL(deploymentOrigin(deployment)).hostname;
-  if (deployment.provider === 'bedrock') return /^bedrock-runtime(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(host);
-  if (deployment.provider === 'vertex') return /^([a-z0-9-]+-)?aiplatform\.googleapis\.com$/.test(host);
-  return true;
+  const official = descriptorOf(deployment.provider).officialHost;
+  return !official || official.test(new URL(deploymentOrigin(deployment)).hostname);
 }
 
 /** Null when the deployment may run with its credential; otherwise why not, in words the user can act on. */
@@ -24,8 +24,8 @@ export function refusal(deployment: Deployment, source: DeploymentSource, worksp
   if (!workspaceTrusted) {
     return `"${deployment.id}" comes from this workspace's .vscode/fanout.json, and the workspace is in Restricted Mode: trust the workspace to run it.`;
   }
-  if ((deployment.provider === 'bedrock' || deployment.provider === 'vertex') && !isOfficialCloudOrigin(deployment)) {
-    const who = deployment.provider === 'bedrock' ? 'AWS' : 'Google';
+  const who = signInOwnerOf(deployment);
+  if (who && !isOfficialCloudOrigin(deployment)) {
     return `"${deployment.id}" comes from this workspace's .vscode/fanout.json and points at ${deploymentOrigin(deployment)}, which is not ${who}'s own endpoint: Fanout sends your ${who} sign-in there only for deployments in your user settings.`;
   }
   return null;

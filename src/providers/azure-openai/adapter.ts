@@ -1,13 +1,10 @@
 /** Azure OpenAI: OpenAI's wire with a deployment URL, an api-version, and an `api-key` header or an Entra ID token. */
-import { AzureOpenAI } from 'openai';
 import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
-import type { AzureOpenAIDeployment } from '../../core/config/deployment';
 import { proxyFor } from '../../core/engine/network';
 import { providerError } from '../../core/request/stream';
-import { streamChatCompletions } from '../openai/chatCompletions';
+import { AzureOpenAI, streamChatCompletions } from '../openai/sdk';
+import { DEFAULT_AZURE_API_VERSION, type AzureOpenAIDeployment } from './descriptor';
 import { transportFetch } from '../transport/fetch';
-
-export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
 export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {
   async *stream(call: ProviderCall<AzureOpenAIDeployment>) {
@@ -22,7 +19,7 @@ export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {
       timeout: 24 * 3600_000,
       ...(fetch ? { fetch } : {}),
     };
-    let client: AzureOpenAI;
+    let client: InstanceType<typeof AzureOpenAI>;
     if (credential.type === 'api-key') client = new AzureOpenAI({ ...common, apiKey: credential.key });
     else if (credential.type === 'bearer') {
       const token = credential.token;

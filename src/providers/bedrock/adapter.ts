@@ -3,16 +3,10 @@
  * the default chain, or a Bedrock API key as a bearer token). HTTP/2 by default, as the SDK does;
  * HTTP/1.1 on request.
  */
-import {
-  BedrockRuntimeClient,
-  ConverseStreamCommand,
-  type BedrockRuntimeClientConfig,
-  type ConverseStreamCommandInput,
-  type StopReason,
-} from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import type { BedrockRuntimeClientConfig, ConverseStreamCommandInput, StopReason } from '@aws-sdk/client-bedrock-runtime';
+import { BedrockRuntimeClient, ConverseStreamCommand, NodeHttp2Handler, NodeHttpHandler } from './sdk';
 import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
-import { deploymentOrigin, type BedrockDeployment } from '../../core/config/deployment';
+import { bedrockProvider, type BedrockDeployment } from './descriptor';
 import { isDirectDefault, proxyFor, type NetworkSettings } from '../../core/engine/network';
 import { providerError, type FinishReason, type ProviderError, type StreamPart } from '../../core/request/stream';
 import { fromConnectionFailure, fromServiceFailure } from '../transport/errorMapping';
@@ -34,7 +28,7 @@ const FINISH: Record<StopReason, FinishReason> = {
 export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
   async *stream(call: ProviderCall<BedrockDeployment>): AsyncGenerator<StreamPart> {
     const { deployment, credential, request, signal } = call;
-    const origin = deploymentOrigin(deployment);
+    const origin = bedrockProvider.origin(deployment);
     const requestHandler = await handlerFor(call.transport.network, origin, call.transport.http1 === true);
     const config: BedrockRuntimeClientConfig = {
       region: deployment.region,

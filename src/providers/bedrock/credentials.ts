@@ -2,9 +2,8 @@
  * AWS credentials from a named profile (static keys, SSO, role, process) or the default chain, resolved
  * once before the clock starts. Imported lazily: only Bedrock deployments load it.
  */
-import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { fromIni, fromNodeProviderChain } from './sdk';
 import type { CredentialResult } from '../../core/security/credential';
-import type { BedrockDeployment } from '../../core/config/deployment';
 import { providerError } from '../../core/request/stream';
 
 export interface AwsCredentialOptions {
@@ -13,8 +12,7 @@ export interface AwsCredentialOptions {
   filepath?: string;
 }
 
-export async function resolveAwsCredentials(deployment: BedrockDeployment, options: AwsCredentialOptions = {}): Promise<CredentialResult> {
-  const profile = deployment.profile;
+export async function resolveAwsCredentials(profile: string | undefined, options: AwsCredentialOptions = {}): Promise<CredentialResult> {
   const source = profile ? `AWS profile "${profile}"` : 'the AWS default credential chain (environment, ~/.aws, SSO)';
   try {
     const files = {

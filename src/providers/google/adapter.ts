@@ -3,10 +3,10 @@
  * Gemini API (API key), both with @google/genai. The token is fetched before the clock starts and
  * handed to genai as a ready client, so no auth look-up happens inside the timed request.
  */
-import { ApiError, FinishReason as GoogleFinishReason, GoogleGenAI, type GoogleGenAIOptions } from '@google/genai';
-import { OAuth2Client } from 'google-auth-library';
+import type { GoogleGenAIOptions } from '@google/genai';
+import { ApiError, FinishReason as GoogleFinishReason, GoogleGenAI, OAuth2Client } from './sdk';
 import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
-import { deploymentOrigin, type GeminiDeployment, type VertexDeployment } from '../../core/config/deployment';
+import { geminiProvider, vertexProvider, type GeminiDeployment, type VertexDeployment } from './descriptor';
 import { proxyFor } from '../../core/engine/network';
 import { providerError, type FinishReason, type ProviderError, type StreamPart } from '../../core/request/stream';
 import { fromConnectionFailure, fromServiceFailure } from '../transport/errorMapping';
@@ -29,7 +29,7 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
   async *stream(call: ProviderCall<VertexDeployment | GeminiDeployment>): AsyncGenerator<StreamPart> {
     const { deployment, credential, request, signal } = call;
     const service = deployment.provider === 'vertex' ? 'Vertex AI' : 'Gemini API';
-    const origin = deploymentOrigin(deployment);
+    const origin = deployment.provider === 'vertex' ? vertexProvider.origin(deployment) : geminiProvider.origin(deployment);
     const fetch = await transportFetch(call.transport.network, origin);
     const noRetries = { attempts: 1 };
     let options: GoogleGenAIOptions;

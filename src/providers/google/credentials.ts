@@ -2,16 +2,15 @@
  * Google Application Default Credentials (gcloud's ADC file, GOOGLE_APPLICATION_CREDENTIALS, or the
  * metadata server), turned into an access token before the clock starts. Imported lazily.
  */
-import { GoogleAuth } from 'google-auth-library';
+import { GoogleAuth } from './sdk';
 import type { CredentialResult } from '../../core/security/credential';
-import type { VertexDeployment } from '../../core/config/deployment';
 import { providerError } from '../../core/request/stream';
 
 const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 
-export async function resolveGoogleAdc(deployment: VertexDeployment, keyFilename?: string): Promise<CredentialResult> {
+export async function resolveGoogleAdc(deploymentId: string, project: string, keyFilename?: string): Promise<CredentialResult> {
   // projectId given up front: otherwise google-auth-library runs `gcloud config config-helper` to find it (about 1 s)
-  const auth = new GoogleAuth({ scopes: [SCOPE], projectId: deployment.project, ...(keyFilename ? { keyFilename } : {}) });
+  const auth = new GoogleAuth({ scopes: [SCOPE], projectId: project, ...(keyFilename ? { keyFilename } : {}) });
   const source = keyFilename ? `the Google credentials file ${keyFilename}` : 'Google Application Default Credentials';
   try {
     const token = await auth.getAccessToken();
@@ -20,7 +19,7 @@ export async function resolveGoogleAdc(deployment: VertexDeployment, keyFilename
   } catch (cause) {
     const message = (cause as Error).message ?? String(cause);
     if (/Could not load the default credentials|Unable to detect a Project|ENOENT/i.test(message)) {
-      return { ok: false, error: providerError('auth', `No Google credentials found for Vertex AI deployment "${deployment.id}". Run: gcloud auth application-default login`, { retryable: false }) };
+      return { ok: false, error: providerError('auth', `No Google credentials found for Vertex AI deployment "${deploymentId}". Run: gcloud auth application-default login`, { retryable: false }) };
     }
     if (/invalid_grant|reauth|expired/i.test(message)) {
       return { ok: false, error: providerError('auth', `The Google sign-in has expired. Run: gcloud auth application-default login`, { retryable: false }) };

@@ -1,13 +1,10 @@
 /** OpenAI, and every OpenAI-compatible server (Ollama, vLLM, LM Studio, OpenRouter, Groq…) through `baseUrl`. */
-import OpenAI from 'openai';
 import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
-import type { OpenAICompatibleDeployment, OpenAIDeployment } from '../../core/config/deployment';
 import { proxyFor } from '../../core/engine/network';
 import { providerError } from '../../core/request/stream';
-import { streamChatCompletions } from './chatCompletions';
 import { transportFetch } from '../transport/fetch';
-
-const OPENAI_API = 'https://api.openai.com/v1';
+import { OPENAI_API, type OpenAICompatibleDeployment, type OpenAIDeployment } from './descriptor';
+import { OpenAI, streamChatCompletions } from './sdk';
 
 export const openaiAdapter: ProviderAdapter<OpenAIDeployment | OpenAICompatibleDeployment> = {
   async *stream(call: ProviderCall<OpenAIDeployment | OpenAICompatibleDeployment>) {

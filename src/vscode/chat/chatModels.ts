@@ -9,7 +9,7 @@ import { deploymentRegion, providerLabel, type Deployment } from '../../core/con
 import type { DeploymentResult } from '../../core/engine/fanout';
 import { runFanout } from '../../core/engine/fanout';
 import type { ChatMessage } from '../../core/request/stream';
-import { loadAdapter } from '../../providers/registry';
+import { credentialSources, descriptorOf, loadAdapter } from '../../providers/registry';
 import type { ApiKeyStore } from '../credentials/apiKeyStore';
 import { engineOptions } from '../platform/engineOptions';
 import { COGNITIVE_SERVICES_SCOPE, entraProviderId, type ExtensionCredentials } from '../credentials/credentials';
@@ -20,7 +20,6 @@ export const CHAT_VENDOR = 'fanout';
 
 type FanoutModel = vscode.LanguageModelChatInformation & { deploymentId: string };
 
-const CONTEXT: Partial<Record<Deployment['provider'], number>> = { bedrock: 200_000, vertex: 1_000_000, gemini: 1_000_000 };
 
 export class ChatModels extends Disposable implements vscode.LanguageModelChatProvider<FanoutModel> {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
@@ -39,19 +38,17 @@ export class ChatModels extends Disposable implements vscode.LanguageModelChatPr
 
   /** Whether the deployment's credential can be had without asking the user (no key prompt, no sign-in dialog). */
   private async usableSilently(deployment: Deployment): Promise<boolean> {
-    switch (deployment.provider) {
-      case 'bedrock':
-      case 'vertex':
-      case 'openai-compatible':
-        return true; // profiles, ADC and keyless servers ask nothing
-      case 'azure-openai':
-        if (deployment.auth === 'entra') {
-          return vscode.authentication.getSession(entraProviderId(), [COGNITIVE_SERVICES_SCOPE], { silent: true }).then((session) => !!session, () => false);
-        }
-        return !!(await this.keys.get(deployment));
-      default:
-        return !!(await this.keys.get(deployment));
+    for (const source of credentialSources(deployment)) {
+      if (source.type === 'key') {
+        if (await this.keys.get(deployment)) return true;
+        continue; // no key saved: the next source may still do
+      }
+      if (source.type === 'entra') {
+        return vscode.authentication.getSession(entraProviderId(), [COGNITIVE_SERVICES_SCOPE], { silent: true }).then((session) => !!session, () => false);
+      }
+      return true; // profiles, ADC and keyless servers ask nothing
     }
+    return false;
   }
 
   async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions): Promise<FanoutModel[]> {
@@ -68,7 +65,7 @@ export class ChatModels extends Disposable implements vscode.LanguageModelChatPr
         version: deployment.model,
         detail: [providerLabel(deployment.provider), region].filter(Boolean).join(' · '),
         tooltip: `${deployment.model} on ${providerLabel(deployment.provider)}${region ? ` (${region})` : ''}, through Fanout`,
-        maxInputTokens: CONTEXT[deployment.provider] ?? 128_000,
+        maxInputTokens: descriptorOf(deployment.provider).contextTokens ?? 128_000,
         maxOutputTokens: deployment.params?.maxTokens ?? 8192,
         capabilities: {},
       });

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { secretsOf, type Credential, type CredentialResolver, type CredentialResult } from '../../core/security/credential';
 import { deploymentOrigin, type Deployment } from '../../core/config/deployment';
+import { credentialSources } from '../../providers/registry';
 import type { Redactor } from '../../core/security/redact';
 import { setting } from '../platform/settingReader';
 import { providerError } from '../../core/request/stream';
@@ -41,36 +42,32 @@ export class ExtensionCredentials implements CredentialResolver {
     for (const secret of secretsOf(credential)) this.redactor.remember(secret);
   }
 
-  private async lookUp(deployment: Deployment, source: DeploymentSource): Promise<CredentialResult> {
+  /** Walks the sources the deployment's descriptor lists, in order: the first that gives a credential wins. */
+  private async lookUp(deployment: Deployment, trustSource: DeploymentSource): Promise<CredentialResult> {
     const origin = deploymentOrigin(deployment);
-    const missingKey = (): CredentialResult => missingKeyFor(deployment, origin, source);
-    const saved = `the key saved for ${origin}`;
-    switch (deployment.provider) {
-      case 'openai':
-      case 'gemini': {
-        const key = await this.keys.get(deployment);
-        return key ? { ok: true, credential: { type: 'api-key', key, source: saved } } : missingKey();
-      }
-      case 'openai-compatible': {
-        const key = await this.keys.get(deployment);
-        return { ok: true, credential: key ? { type: 'api-key', key, source: saved } : { type: 'none', source: 'no key (none saved for this server)' } };
-      }
-      case 'azure-openai': {
-        if (deployment.auth === 'entra') return entraToken(deployment, entraProviderId());
-        const key = await this.keys.get(deployment);
-        return key ? { ok: true, credential: { type: 'api-key', key, source: saved } } : missingKey();
-      }
-      case 'bedrock': {
-        const apiKey = await this.keys.get(deployment);
-        if (apiKey) return { ok: true, credential: { type: 'bearer', token: apiKey, source: `the Bedrock API key saved for ${origin}` } };
-        const { resolveAwsCredentials } = await import('../../providers/bedrock/credentials');
-        return resolveAwsCredentials(deployment);
-      }
-      case 'vertex': {
-        const { resolveGoogleAdc } = await import('../../providers/google/credentials');
-        return resolveGoogleAdc(deployment);
+    for (const source of credentialSources(deployment)) {
+      switch (source.type) {
+        case 'key': {
+          const key = await this.keys.get(deployment);
+          if (!key) break;
+          const from = source.sendAs === 'bearer' ? `the ${source.name} saved for ${origin}` : `the key saved for ${origin}`;
+          return { ok: true, credential: source.sendAs === 'api-key' ? { type: 'api-key', key, source: from } : { type: 'bearer', token: key, source: from } };
+        }
+        case 'entra':
+          return entraToken(deployment, entraProviderId());
+        case 'aws': {
+          const { resolveAwsCredentials } = await import('../../providers/bedrock/credentials');
+          return resolveAwsCredentials(source.profile);
+        }
+        case 'google-adc': {
+          const { resolveGoogleAdc } = await import('../../providers/google/credentials');
+          return resolveGoogleAdc(deployment.id, source.project);
+        }
+        case 'none':
+          return { ok: true, credential: { type: 'none', source: 'no key (none saved for this server)' } };
       }
     }
+    return missingKeyFor(deployment, origin, trustSource);
   }
 }
 

@@ -2,19 +2,13 @@
 import * as vscode from 'vscode';
 import { checkApiKeyText } from '../../core/config/inputChecks';
 import { deploymentOrigin, providerLabel, type Deployment } from '../../core/config/deployment';
+import { keySourceOf } from '../../providers/credentialSources';
+import { descriptorOf } from '../../providers/registry';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { DeploymentSettings } from '../deployments/deploymentSettings';
 import type { Log } from '../platform/log';
 
-/** Where a person makes a key for each provider, linked from the input box. */
-const KEY_PAGES: Partial<Record<Deployment['provider'], string>> = {
-  openai: 'https://platform.openai.com/api-keys',
-  'azure-openai': 'the Azure portal: your resource → Keys and Endpoint',
-  bedrock: 'the Amazon Bedrock console → API keys (or use an AWS profile instead)',
-  gemini: 'https://aistudio.google.com/apikey',
-};
-
-const takesKey = (deployment: Deployment): boolean => deployment.provider !== 'vertex' && !(deployment.provider === 'azure-openai' && deployment.auth === 'entra');
+const takesKey = (deployment: Deployment): boolean => keySourceOf(deployment) !== undefined;
 
 async function pickByOrigin(settings: DeploymentSettings, title: string, deploymentId?: string): Promise<Deployment | undefined> {
   const candidates = settings.deployments.filter(takesKey);
@@ -43,7 +37,7 @@ export async function setApiKey(settings: DeploymentSettings, keys: ApiKeyStore,
   const deployment = await pickByOrigin(settings, 'Fanout: Set API Key', deploymentId);
   if (!deployment) return false;
   const origin = deploymentOrigin(deployment);
-  const where = KEY_PAGES[deployment.provider];
+  const where = descriptorOf(deployment.provider).keyPage;
   const validate = checkApiKeyText;
   if (given !== undefined && validate(given)) {
     void vscode.window.showErrorMessage(`Fanout: that key was not saved — ${validate(given)}.`);

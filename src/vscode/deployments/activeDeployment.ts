@@ -10,7 +10,7 @@ import type { ChatRequest } from '../../core/request/stream';
 import { lookupPrice } from '../../core/results/pricing';
 import { formatCost, formatMs } from '../../core/results/report';
 import type { SpendLedger } from '../../core/storage/ledger';
-import { loadAdapter } from '../../providers/registry';
+import { credentialSources, loadAdapter } from '../../providers/registry';
 import type { ApiKeyStore } from '../credentials/apiKeyStore';
 import { engineOptions } from '../platform/engineOptions';
 import type { ExtensionCredentials } from '../credentials/credentials';
@@ -59,20 +59,19 @@ export class ActiveDeployment {
   private async credentialState(deployment: Deployment): Promise<{ icon: string; text: string }> {
     const failure = this.services.authFailures.get(deployment.id);
     if (failure) return { icon: '$(warning)', text: 'sign-in failed last time' };
-    switch (deployment.provider) {
-      case 'vertex': return { icon: '$(account)', text: 'Google sign-in' };
-      case 'azure-openai':
-        if (deployment.auth === 'entra') return { icon: '$(account)', text: 'Microsoft sign-in' };
-        break;
-      case 'bedrock':
-        if (!(await this.services.keys.get(deployment)) ) return { icon: '$(account)', text: deployment.profile ? `AWS profile ${deployment.profile}` : 'AWS default chain' };
-        return { icon: '$(pass)', text: 'ready' };
-      case 'openai-compatible':
-        return { icon: '$(pass)', text: (await this.services.keys.get(deployment)) ? 'ready' : 'ready (no key)' };
-      default:
-        break;
+    // the first source that would answer, as the deployment's descriptor orders them
+    for (const source of credentialSources(deployment)) {
+      switch (source.type) {
+        case 'key':
+          if (await this.services.keys.get(deployment)) return { icon: '$(pass)', text: 'ready' };
+          break;
+        case 'entra': return { icon: '$(account)', text: 'Microsoft sign-in' };
+        case 'aws': return { icon: '$(account)', text: source.profile ? `AWS profile ${source.profile}` : 'AWS default chain' };
+        case 'google-adc': return { icon: '$(account)', text: 'Google sign-in' };
+        case 'none': return { icon: '$(pass)', text: 'ready (no key)' };
+      }
     }
-    return (await this.services.keys.get(deployment)) ? { icon: '$(pass)', text: 'ready' } : { icon: '$(key)', text: 'needs key' };
+    return { icon: '$(key)', text: 'needs key' };
   }
 
   /** The switcher: grouped by provider, with model, region, price per 1M tokens and credential state. */

@@ -3,16 +3,16 @@ import * as vscode from 'vscode';
 import type { Deployment } from '../../core/config/deployment';
 import type { DeploymentResult } from '../../core/engine/fanout';
 import type { ColumnAction } from '../../protocol';
+import { signInCommandOf, signsInWithoutKey, usesEntra } from '../../providers/credentialSources';
 
 export function actionsFor(result: DeploymentResult, deployment: Deployment | undefined): ColumnAction[] {
   if (!result.error) return [];
   const retry: ColumnAction = { action: 'retry', label: 'Retry' };
   switch (result.error.kind) {
     case 'auth':
-      if (deployment?.provider === 'azure-openai' && deployment.auth === 'entra') return [{ action: 'signIn', label: 'Sign in' }, retry];
+      if (deployment && usesEntra(deployment)) return [{ action: 'signIn', label: 'Sign in' }, retry];
       if (deployment && repairCommand(deployment, result.error.message)) return [{ action: 'repair', label: `Run ${repairCommand(deployment, result.error.message)}` }, retry];
-      if (deployment?.provider === 'vertex') return [{ action: 'showLog', label: 'Show details' }, retry];
-      if (deployment?.provider === 'bedrock' && deployment.profile) return [{ action: 'showLog', label: 'Show details' }, retry];
+      if (deployment && signsInWithoutKey(deployment)) return [{ action: 'showLog', label: 'Show details' }, retry];
       return [{ action: 'setApiKey', label: 'Set API key' }, retry];
     case 'permission':
     case 'not_found':
@@ -31,19 +31,13 @@ export function actionsFor(result: DeploymentResult, deployment: Deployment | un
  * fields (a profile name matches /^[A-Za-z0-9._@+=,-]+$/), never from text the webview sent.
  */
 export function repairCommand(deployment: Deployment, message: string): string | null {
-  const command = signInCommand(deployment);
+  const command = signInCommandOf(deployment);
   return command && message.includes(command.replace(/ --profile .*$/, '')) ? command : null;
-}
-
-function signInCommand(deployment: Deployment): string | null {
-  if (deployment.provider === 'bedrock' && deployment.profile) return `aws sso login --profile ${deployment.profile}`;
-  if (deployment.provider === 'vertex') return 'gcloud auth application-default login';
-  return null;
 }
 
 /** Opens a terminal with the repair command typed, for the user to run (a sign-in needs their browser and their say-so). */
 export function repairSignIn(deployment: Deployment): void {
-  const command = signInCommand(deployment);
+  const command = signInCommandOf(deployment);
   if (!command) return;
   const terminal = vscode.window.createTerminal({ name: `Fanout: sign in (${deployment.id})` });
   terminal.show();

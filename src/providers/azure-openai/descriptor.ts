@@ -1,0 +1,44 @@
+/** Azure OpenAI: a resource endpoint, a deployment name, an api-version, and an API key or a Microsoft Entra ID sign-in. */
+import * as z from 'zod/mini';
+import { httpUrl, pattern } from '../../core/config/fields';
+import { defineProvider, type DeploymentFrom } from '../descriptor';
+
+export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
+
+const fields = {
+  endpoint: httpUrl,
+  deployment: z.optional(pattern(/^[A-Za-z0-9._-]{1,64}$/, 'must be an Azure deployment name')),
+  apiVersion: z.optional(pattern(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'must look like "2024-10-21"')),
+  auth: z.optional(z.enum(['key', 'entra'], 'must be "key" or "entra"')),
+};
+export type AzureOpenAIDeployment = DeploymentFrom<'azure-openai', typeof fields>;
+
+export const azureOpenAIProvider = defineProvider({
+  kind: 'azure-openai',
+  fields,
+  fieldHints: {
+    endpoint: 'give the resource URL, e.g. "https://my-resource.openai.azure.com"',
+    deployment: 'give the deployment name from the Azure portal',
+    apiVersion: 'e.g. "2024-10-21"',
+    auth: 'use "key" (API key) or "entra" (Microsoft Entra ID sign-in)',
+  },
+  label: 'Azure OpenAI',
+  summary: 'your Azure resource, with a key or your Microsoft sign-in',
+  exampleModels: ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-5', 'o4-mini'],
+  origin: (deployment) => new URL(deployment.endpoint).origin,
+  credentials: (deployment) => (deployment.auth === 'entra'
+    ? [{ type: 'entra', env: 'AZURE_OPENAI_AD_TOKEN' }]
+    : [{ type: 'key', env: ['AZURE_OPENAI_API_KEY'], sendAs: 'api-key', name: 'API key' }]),
+  // Azure is priced by the base model
+  price: (deployment) => ({ section: 'azure', key: deployment.model.trim().toLowerCase(), route: null }),
+  keyPage: 'the Azure portal: your resource → Keys and Endpoint',
+  setup: [
+    { kind: 'text', field: 'endpoint', prompt: 'Your resource URL, from the Azure portal (Keys and Endpoint)', value: 'https://', placeholder: 'https://my-resource.openai.azure.com' },
+    { kind: 'text', field: 'deployment', prompt: 'The deployment name in Azure AI Foundry / the portal', value: '{model}' },
+    { kind: 'pick', field: 'auth', prompt: 'sign-in', options: [
+      { label: 'API key', description: 'saved in the editor\'s secret storage', value: 'key' },
+      { label: 'Microsoft Entra ID', description: 'your Microsoft sign-in in VS Code', value: 'entra' },
+    ] },
+  ],
+  adapter: async () => (await import('./adapter')).azureOpenAIAdapter,
+});

@@ -1,0 +1,8 @@
+/**
+ * The AWS SDK pieces Fanout uses — the Bedrock runtime client, the HTTP/1.1 and HTTP/2 handlers, the credential
+ * providers (profiles, SSO, the default chain) — as ONE lazily loaded chunk, so the adapter and the credential
+ * look-up share @smithy's core instead of each bundling it.
+ */
+export { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+export { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+export { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';

@@ -1,0 +1,32 @@
+/**
+ * Vertex AI's OpenAI-compatible endpoint (`…/v1/projects/P/locations/L/endpoints/openapi/chat/completions`, a Google
+ * ADC bearer token): how OpenAI's open-weight models (gpt-oss) and partner models (Llama, Qwen, DeepSeek…) are
+ * served on Google Cloud, as model-as-a-service ids such as "openai/gpt-oss-120b-maas".
+ */
+import { defineProvider, idFrom, type DeploymentFrom } from '../descriptor';
+import { VERTEX_HOST, googlePriceKey, vertexFieldHints, vertexFields, vertexOrigin, vertexSetup } from '../google/descriptor';
+
+export type VertexOpenAIDeployment = DeploymentFrom<'vertex-openai', typeof vertexFields>;
+
+export const vertexOpenAIProvider = defineProvider({
+  kind: 'vertex-openai',
+  fields: vertexFields,
+  fieldHints: vertexFieldHints,
+  label: 'Vertex AI (OpenAI-compatible)',
+  summary: 'open-weight and partner models on Vertex AI (gpt-oss, Llama, Qwen…), with your Google sign-in',
+  exampleModels: ['openai/gpt-oss-120b-maas', 'openai/gpt-oss-20b-maas', 'meta/llama-4-maverick-17b-128e-instruct-maas', 'qwen/qwen3-235b-a22b-instruct-2507-maas', 'google/gemini-2.5-flash'],
+  origin: (deployment) => vertexOrigin(deployment.location, deployment.endpoint),
+  region: (deployment) => deployment.location,
+  credentials: (deployment) => [{ type: 'google-adc', project: deployment.project }],
+  officialHost: VERTEX_HOST,
+  // "openai/gpt-oss-120b-maas": Google's table knows Gemini ("google/gemini-2.5-flash"); a partner model without a price there is "unknown"
+  price: (deployment) => googlePriceKey(deployment.model.replace(/-maas$/i, '')),
+  setup: vertexSetup,
+  suggestId: (model) => idFrom('vertex', model.replace(/-maas$/i, ''), 1),
+  adapter: async () => (await import('./adapter')).vertexOpenAIAdapter,
+});
+
+/** The OpenAI SDK's base URL for a deployment: chat/completions is appended to it. */
+export function vertexOpenAIBaseUrl(deployment: { project: string; location: string; endpoint?: string | undefined }): string {
+  return `${vertexOrigin(deployment.location, deployment.endpoint)}/v1/projects/${encodeURIComponent(deployment.project)}/locations/${encodeURIComponent(deployment.location)}/endpoints/openapi`;
+}

@@ -34,6 +34,27 @@ const lazyChunks = {
   },
 };
 
+/**
+ * Modules an SDK bundles that never run in Fanout's Node ≥ 22, replaced so they cost no bytes in the .vsix:
+ * undici's SIMD build of its HTTP parser (undici catches the failure and uses the plain build it also ships),
+ * web-streams-polyfill (fetch-blob loads it only where ReadableStream is not global; Node ≥ 18 has it), and `ws`
+ * (@google/genai's Live API over WebSockets, which Fanout does not use: constructing one says so).
+ */
+const NOT_BUNDLED = [
+  { filter: /llhttp[\\/]llhttp_simd-wasm\.js$/, contents: 'throw new Error("Fanout ships only the plain llhttp build");' },
+  { filter: /^web-streams-polyfill(\/.*)?$/, contents: 'throw new Error("web-streams-polyfill is not bundled: Node has ReadableStream");' },
+  { filter: /^ws$/, contents: 'class WebSocket { constructor() { throw new Error("WebSockets (the Gemini Live API) are not bundled in Fanout"); } }\nmodule.exports = { WebSocket, default: WebSocket };' },
+];
+const notBundled = {
+  name: 'not-bundled',
+  setup(build) {
+    for (const [index, { filter, contents }] of NOT_BUNDLED.entries()) {
+      build.onResolve({ filter }, (args) => ({ path: `${args.path}#${index}`, namespace: 'not-bundled' }));
+      build.onLoad({ filter: new RegExp(`#${index}$`), namespace: 'not-bundled' }, () => ({ contents, loader: 'js' }));
+    }
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -53,7 +74,7 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', plugins: [lazyChunks] },
-  { ...common, entryPoints: Object.entries(LAZY).map(([source, name]) => ({ in: `${source}.ts`, out: name })), outdir: 'dist/providers', plugins: [lazyChunks] },
+  { ...common, entryPoints: Object.entries(LAZY).map(([source, name]) => ({ in: `${source}.ts`, out: name })), outdir: 'dist/providers', plugins: [lazyChunks, notBundled] },
 ];
 if (existsSync('src/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyChunks] });

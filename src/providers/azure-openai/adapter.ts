@@ -3,7 +3,8 @@ import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
 import { proxyFor } from '../../core/engine/network';
 import { providerError } from '../../core/request/stream';
 import { AzureOpenAI, streamChatCompletions } from '../openai/sdk';
-import { DEFAULT_AZURE_API_VERSION, type AzureOpenAIDeployment } from './descriptor';
+import type { AzureOpenAIDeployment } from './descriptor';
+import { DEFAULT_AZURE_API_VERSION } from './endpoint';
 import { transportFetch } from '../transport/fetch';
 
 export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {

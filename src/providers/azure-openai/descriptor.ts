@@ -3,8 +3,6 @@ import * as z from 'zod/mini';
 import { httpUrl, pattern } from '../../core/config/fields';
 import { defineProvider, type DeploymentFrom } from '../descriptor';
 
-export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
-
 const fields = {
   endpoint: httpUrl,
   deployment: z.optional(pattern(/^[A-Za-z0-9._-]{1,64}$/, 'must be an Azure deployment name')),

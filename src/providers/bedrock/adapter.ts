@@ -6,7 +6,8 @@
 import type { BedrockRuntimeClientConfig, ConverseStreamCommandInput, StopReason } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockRuntimeClient, ConverseStreamCommand, NodeHttp2Handler, NodeHttpHandler } from './sdk';
 import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
-import { bedrockProvider, type BedrockDeployment } from './descriptor';
+import type { BedrockDeployment } from './descriptor';
+import { bedrockOrigin } from './endpoint';
 import { isDirectDefault, proxyFor, type NetworkSettings } from '../../core/engine/network';
 import { providerError, type FinishReason, type ProviderError, type StreamPart } from '../../core/request/stream';
 import { fromConnectionFailure, fromServiceFailure } from '../transport/errorMapping';
@@ -28,7 +29,7 @@ const FINISH: Record<StopReason, FinishReason> = {
 export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
   async *stream(call: ProviderCall<BedrockDeployment>): AsyncGenerator<StreamPart> {
     const { deployment, credential, request, signal } = call;
-    const origin = bedrockProvider.origin(deployment);
+    const origin = bedrockOrigin(deployment.region, deployment.endpoint);
     const requestHandler = await handlerFor(call.transport.network, origin, call.transport.http1 === true);
     const config: BedrockRuntimeClientConfig = {
       region: deployment.region,

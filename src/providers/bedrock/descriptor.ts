@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { awsRegion, httpUrl, pattern } from '../../core/config/fields';
 import { defineProvider, idFrom, type DeploymentFrom } from '../descriptor';
+import { bedrockOrigin } from './endpoint';
 import { bedrockPriceKey } from './priceKey';
 
 const AWS_REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'ca-central-1', 'eu-central-1', 'eu-west-1', 'eu-west-3', 'eu-north-1', 'ap-northeast-1', 'ap-south-1', 'ap-southeast-2', 'sa-east-1'];
@@ -24,7 +25,7 @@ export const bedrockProvider = defineProvider({
   label: 'Amazon Bedrock',
   summary: 'Amazon Bedrock, with your AWS profile (SSO too) or a Bedrock API key',
   exampleModels: ['us.anthropic.claude-3-5-haiku-20241022-v1:0', 'global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'us.anthropic.claude-sonnet-4-20250514-v1:0', 'amazon.nova-pro-v1:0', 'amazon.nova-lite-v1:0', 'meta.llama3-3-70b-instruct-v1:0'],
-  origin: (deployment) => new URL(deployment.endpoint ?? `https://bedrock-runtime.${deployment.region}.amazonaws.com`).origin,
+  origin: (deployment) => bedrockOrigin(deployment.region, deployment.endpoint),
   region: (deployment) => deployment.region,
   // a saved Bedrock API key wins; else the profile (SSO included) or the default chain
   credentials: (deployment) => [

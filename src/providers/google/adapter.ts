@@ -6,7 +6,8 @@
 import type { GoogleGenAIOptions } from '@google/genai';
 import { ApiError, FinishReason as GoogleFinishReason, GoogleGenAI, OAuth2Client } from './sdk';
 import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
-import { geminiProvider, vertexProvider, type GeminiDeployment, type VertexDeployment } from './descriptor';
+import type { GeminiDeployment, VertexDeployment } from './descriptor';
+import { geminiOrigin, vertexOrigin } from './endpoint';
 import { proxyFor } from '../../core/engine/network';
 import { providerError, type FinishReason, type ProviderError, type StreamPart } from '../../core/request/stream';
 import { fromConnectionFailure, fromServiceFailure } from '../transport/errorMapping';
@@ -29,7 +30,7 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
   async *stream(call: ProviderCall<VertexDeployment | GeminiDeployment>): AsyncGenerator<StreamPart> {
     const { deployment, credential, request, signal } = call;
     const service = deployment.provider === 'vertex' ? 'Vertex AI' : 'Gemini API';
-    const origin = deployment.provider === 'vertex' ? vertexProvider.origin(deployment) : geminiProvider.origin(deployment);
+    const origin = deployment.provider === 'vertex' ? vertexOrigin(deployment.location, deployment.endpoint) : geminiOrigin(deployment.baseUrl);
     const fetch = await transportFetch(call.transport.network, origin);
     const noRetries = { attempts: 1 };
     let options: GoogleGenAIOptions;

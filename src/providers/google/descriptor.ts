@@ -1,6 +1,7 @@
 /** Gemini, on Vertex AI (a project and location, Google Application Default Credentials) and through the Gemini API (an API key). */
 import * as z from 'zod/mini';
 import { gcpLocation, gcpProject, httpUrl } from '../../core/config/fields';
+import { geminiOrigin, vertexOrigin } from './endpoint';
 import { defineProvider, type DeploymentFrom, type PriceKey } from '../descriptor';
 
 const GEMINI_MODELS = ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-2.0-flash', 'gemini-2.5-flash-lite'];
@@ -11,10 +12,6 @@ const loadAdapter = async () => (await import('./adapter')).googleAdapter;
 export function googlePriceKey(model: string): PriceKey {
   return { section: 'google', key: model.trim().toLowerCase().replace(/^(publishers\/google\/)?models\//, '').replace(/^google\//, ''), route: null };
 }
-
-/** The Vertex AI host for a location: `global` has no regional prefix. */
-export const vertexOrigin = (location: string, endpoint: string | undefined): string =>
-  new URL(endpoint ?? (location === 'global' ? 'https://aiplatform.googleapis.com' : `https://${location}-aiplatform.googleapis.com`)).origin;
 
 export const VERTEX_HOST = /^([a-z0-9-]+-)?aiplatform\.googleapis\.com$/;
 export const vertexFields = { project: gcpProject, location: gcpLocation, endpoint: z.optional(httpUrl) };
@@ -56,7 +53,7 @@ export const geminiProvider = defineProvider({
   label: 'Gemini API',
   summary: 'the Gemini API, with an API key',
   exampleModels: GEMINI_MODELS,
-  origin: (deployment) => new URL(deployment.baseUrl ?? 'https://generativelanguage.googleapis.com').origin,
+  origin: (deployment) => geminiOrigin(deployment.baseUrl),
   credentials: () => [{ type: 'key', env: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'], sendAs: 'api-key', name: 'API key' }],
   price: (deployment) => googlePriceKey(deployment.model),
   keyPage: 'https://aistudio.google.com/apikey',

@@ -3,7 +3,8 @@ import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
 import { proxyFor } from '../../core/engine/network';
 import { providerError } from '../../core/request/stream';
 import { transportFetch } from '../transport/fetch';
-import { OPENAI_API, type OpenAICompatibleDeployment, type OpenAIDeployment } from './descriptor';
+import type { OpenAICompatibleDeployment, OpenAIDeployment } from './descriptor';
+import { OPENAI_API } from './endpoint';
 import { OpenAI, streamChatCompletions } from './sdk';
 
 export const openaiAdapter: ProviderAdapter<OpenAIDeployment | OpenAICompatibleDeployment> = {

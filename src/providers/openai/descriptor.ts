@@ -1,9 +1,9 @@
 /** OpenAI (api.openai.com), and every OpenAI-compatible server (Ollama, vLLM, LM Studio, OpenRouter, Groq…) through `baseUrl`. */
 import * as z from 'zod/mini';
 import { httpUrl } from '../../core/config/fields';
+import { OPENAI_API } from './endpoint';
 import { defineProvider, idFrom, type DeploymentFrom } from '../descriptor';
 
-export const OPENAI_API = 'https://api.openai.com/v1';
 const baseUrlHint = 'give the API root, e.g. "http://localhost:11434/v1"';
 const openaiFields = { baseUrl: z.optional(httpUrl) };
 const compatibleFields = { baseUrl: httpUrl };

@@ -7,7 +7,8 @@ import { proxyFor } from '../../core/engine/network';
 import { providerError } from '../../core/request/stream';
 import { OpenAI, streamChatCompletions } from '../openai/sdk';
 import { transportFetch } from '../transport/fetch';
-import { vertexOpenAIBaseUrl, type VertexOpenAIDeployment } from './descriptor';
+import type { VertexOpenAIDeployment } from './descriptor';
+import { vertexOpenAIBaseUrl } from './endpoint';
 
 export const vertexOpenAIAdapter: ProviderAdapter<VertexOpenAIDeployment> = {
   async *stream(call: ProviderCall<VertexOpenAIDeployment>) {

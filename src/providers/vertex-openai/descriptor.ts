@@ -4,7 +4,8 @@
  * served on Google Cloud, as model-as-a-service ids such as "openai/gpt-oss-120b-maas".
  */
 import { defineProvider, idFrom, type DeploymentFrom } from '../descriptor';
-import { VERTEX_HOST, googlePriceKey, vertexFieldHints, vertexFields, vertexOrigin, vertexSetup } from '../google/descriptor';
+import { VERTEX_HOST, googlePriceKey, vertexFieldHints, vertexFields, vertexSetup } from '../google/descriptor';
+import { vertexOrigin } from '../google/endpoint';
 
 export type VertexOpenAIDeployment = DeploymentFrom<'vertex-openai', typeof vertexFields>;
 
@@ -25,8 +26,3 @@ export const vertexOpenAIProvider = defineProvider({
   suggestId: (model) => idFrom('vertex', model.replace(/-maas$/i, ''), 1),
   adapter: async () => (await import('./adapter')).vertexOpenAIAdapter,
 });
-
-/** The OpenAI SDK's base URL for a deployment: chat/completions is appended to it. */
-export function vertexOpenAIBaseUrl(deployment: { project: string; location: string; endpoint?: string | undefined }): string {
-  return `${vertexOrigin(deployment.location, deployment.endpoint)}/v1/projects/${encodeURIComponent(deployment.project)}/locations/${encodeURIComponent(deployment.location)}/endpoints/openapi`;
-}

@@ -75,7 +75,13 @@ describe('crash safety', function () {
     const ids = text.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
     for (const tag of ['left', 'right']) {
       const kept = ids.filter((id) => id.startsWith(`${tag}-`)).map((id) => Number(id.slice(tag.length + 1))).sort((a, b) => a - b);
-      assert.ok(kept.length > 0 && kept.at(-1) === PER_WINDOW - 1, `${tag}: its last run is kept (${kept.at(-1)})`);
+      if (kept.length === 0) {
+        // on a busy machine one window can finish before the other gets going: then the bound is filled with the
+        // other window's newer runs, the only honest reason for none of this window's runs to remain
+        assert.ok(ids.length >= KEEP && ids.every((id) => !id.startsWith(`${tag}-`)), `${tag}: none kept, yet the file holds only ${ids.length} newer runs`);
+        continue;
+      }
+      assert.equal(kept.at(-1), PER_WINDOW - 1, `${tag}: its last run is kept`);
       // compaction drops the oldest; a lost append would leave a hole among the newer ones
       const holes = kept.filter((n, index) => index > 0 && n !== kept[index - 1]! + 1);
       assert.deepEqual(holes, [], `${tag}: runs lost between ${kept[0]} and ${kept.at(-1)}`);

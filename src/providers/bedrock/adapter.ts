@@ -3,28 +3,17 @@
  * the default chain, or a Bedrock API key as a bearer token). HTTP/2 by default, as the SDK does;
  * HTTP/1.1 on request.
  */
-import type { BedrockRuntimeClientConfig, ConverseStreamCommandInput, StopReason } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockRuntimeClient, ConverseStreamCommand, NodeHttp2Handler, NodeHttpHandler } from './sdk';
 import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
 import type { BedrockDeployment } from './descriptor';
 import { bedrockOrigin } from './endpoint';
 import { isDirectDefault, proxyFor, type NetworkSettings } from '../../core/engine/network';
-import { providerError, type FinishReason, type ProviderError, type StreamPart } from '../../core/request/stream';
-import { fromConnectionFailure, fromServiceFailure } from '../transport/errorMapping';
-
-const SERVICE = 'Amazon Bedrock';
-
-const FINISH: Record<StopReason, FinishReason> = {
-  end_turn: 'stop',
-  stop_sequence: 'stop',
-  max_tokens: 'length',
-  model_context_window_exceeded: 'length',
-  content_filtered: 'content_filter',
-  guardrail_intervened: 'content_filter',
-  tool_use: 'tool_calls',
-  malformed_model_output: 'other',
-  malformed_tool_use: 'other',
-};
+import { providerError, type FinishReason, type StreamPart } from '../../core/request/stream';
+import { convertRequest } from './convertRequest';
+import { toProviderError } from './errors';
+import { mapFinishReason } from './finishReason';
+import { mapUsage } from './usage';
 
 export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
   async *stream(call: ProviderCall<BedrockDeployment>): AsyncGenerator<StreamPart> {
@@ -53,16 +42,7 @@ export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
       return;
     }
     const client = new BedrockRuntimeClient(config);
-    const input: ConverseStreamCommandInput = {
-      modelId: deployment.model,
-      messages: request.messages.map((message) => ({ role: message.role, content: [{ text: message.content }] })),
-      ...(request.system ? { system: [{ text: request.system }] } : {}),
-      inferenceConfig: {
-        ...(request.params.maxTokens !== undefined ? { maxTokens: request.params.maxTokens } : {}),
-        ...(request.params.temperature !== undefined ? { temperature: request.params.temperature } : {}),
-        ...(request.params.topP !== undefined ? { topP: request.params.topP } : {}),
-      },
-    };
+    const input = convertRequest(deployment.model, request);
     let requestId: string | null = null;
     let finishReason: FinishReason | null = null;
     let sawMetadata = false;
@@ -73,22 +53,10 @@ export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
       if (!response.stream) throw new Error('Bedrock answered without a stream');
       for await (const event of response.stream) {
         if (event.contentBlockDelta?.delta?.text) yield { type: 'text-delta', text: event.contentBlockDelta.delta.text };
-        else if (event.messageStop) finishReason = event.messageStop.stopReason ? (FINISH[event.messageStop.stopReason] ?? 'other') : 'other';
+        else if (event.messageStop) finishReason = mapFinishReason(event.messageStop.stopReason);
         else if (event.metadata) {
           sawMetadata = true;
-          const usage = event.metadata.usage;
-          if (usage) {
-            const cached = usage.cacheReadInputTokens ?? 0;
-            yield {
-              type: 'usage',
-              usage: {
-                // Bedrock counts cache reads and writes apart from inputTokens; the contract wants the total with the cached part named
-                inputTokens: (usage.inputTokens ?? 0) + cached + (usage.cacheWriteInputTokens ?? 0),
-                outputTokens: usage.outputTokens ?? 0,
-                ...(cached ? { cachedInputTokens: cached } : {}),
-              },
-            };
-          }
+          if (event.metadata.usage) yield { type: 'usage', usage: mapUsage(event.metadata.usage) };
         }
       }
       if (finishReason === null || !sawMetadata) {
@@ -117,37 +85,4 @@ async function handlerFor(network: NetworkSettings | undefined, origin: string, 
   const { nodeAgentsFor, http2OptionsFor } = await import('../transport/network');
   if (http1 || proxyFor(origin, network)) return new NodeHttpHandler(nodeAgentsFor(network!, origin));
   return new NodeHttp2Handler({ nodeHttp2ConnectOptions: http2OptionsFor(network!) });
-}
-
-function toProviderError(cause: unknown, deploymentId: string, origin: string, requestId: string | null, proxy: string | null): ProviderError {
-  const error = cause as { name?: string; message?: string; $fault?: string; $metadata?: { httpStatusCode?: number; requestId?: string }; $retryable?: unknown };
-  if (error?.name === 'AbortError') return providerError('cancelled', 'Cancelled.', { retryable: false });
-  const status = error?.$metadata?.httpStatusCode ?? null;
-  if (error?.$fault || status) {
-    const code = error.name ?? null;
-    if (code === 'ExpiredTokenException' || code === 'ExpiredToken') {
-      return providerError('auth', `The AWS session for deployment "${deploymentId}" has expired. Refresh it (for SSO: aws sso login).`, { status, retryable: false, requestId: error.$metadata?.requestId ?? requestId });
-    }
-    return fromServiceFailure({
-      service: SERVICE,
-      deploymentId,
-      status: status ?? statusOfStreamException(code),
-      code,
-      serverMessage: error.message ?? null,
-      requestId: error.$metadata?.requestId ?? requestId,
-    });
-  }
-  return fromConnectionFailure(SERVICE, deploymentId, origin, cause, proxy);
-}
-
-/** Exceptions inside a 200 stream carry no HTTP status; give them the status the same exception has before a stream. */
-function statusOfStreamException(name: string | null): number | null {
-  switch (name) {
-    case 'ThrottlingException': return 429;
-    case 'ValidationException': return 400;
-    case 'ServiceUnavailableException': return 503;
-    case 'ModelTimeoutException': return 408;
-    case 'InternalServerException': case 'ModelStreamErrorException': return 500;
-    default: return null;
-  }
 }

@@ -4,27 +4,17 @@
  * handed to genai as a ready client, so no auth look-up happens inside the timed request.
  */
 import type { GoogleGenAIOptions } from '@google/genai';
-import { ApiError, FinishReason as GoogleFinishReason, GoogleGenAI, OAuth2Client } from './sdk';
+import { GoogleGenAI, OAuth2Client } from './sdk';
+import { toProviderError } from './errors';
+import { convertRequest } from './convertRequest';
+import { mapFinishReason } from './finishReason';
+import { mapUsage } from './usage';
 import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
 import type { GeminiDeployment, VertexDeployment } from './descriptor';
 import { geminiOrigin, vertexOrigin } from './endpoint';
 import { proxyFor } from '../../core/engine/network';
-import { providerError, type FinishReason, type ProviderError, type StreamPart } from '../../core/request/stream';
-import { fromConnectionFailure, fromServiceFailure } from '../transport/errorMapping';
+import { providerError, type FinishReason, type StreamPart } from '../../core/request/stream';
 import { transportFetch } from '../transport/fetch';
-
-const FINISH: Partial<Record<GoogleFinishReason, FinishReason>> = {
-  [GoogleFinishReason.STOP]: 'stop',
-  [GoogleFinishReason.MAX_TOKENS]: 'length',
-  [GoogleFinishReason.SAFETY]: 'content_filter',
-  [GoogleFinishReason.RECITATION]: 'content_filter',
-  [GoogleFinishReason.BLOCKLIST]: 'content_filter',
-  [GoogleFinishReason.PROHIBITED_CONTENT]: 'content_filter',
-  [GoogleFinishReason.SPII]: 'content_filter',
-  [GoogleFinishReason.IMAGE_SAFETY]: 'content_filter',
-  [GoogleFinishReason.UNEXPECTED_TOOL_CALL]: 'tool_calls',
-  [GoogleFinishReason.MALFORMED_FUNCTION_CALL]: 'tool_calls',
-};
 
 export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment> = {
   async *stream(call: ProviderCall<VertexDeployment | GeminiDeployment>): AsyncGenerator<StreamPart> {
@@ -60,17 +50,7 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
     let finishReason: FinishReason | null = null;
     let model: string | undefined;
     try {
-      const stream = await ai.models.generateContentStream({
-        model: deployment.model,
-        contents: request.messages.map((message) => ({ role: message.role === 'assistant' ? 'model' : 'user', parts: [{ text: message.content }] })),
-        config: {
-          abortSignal: signal,
-          ...(request.system ? { systemInstruction: request.system } : {}),
-          ...(request.params.temperature !== undefined ? { temperature: request.params.temperature } : {}),
-          ...(request.params.topP !== undefined ? { topP: request.params.topP } : {}),
-          ...(request.params.maxTokens !== undefined ? { maxOutputTokens: request.params.maxTokens } : {}),
-        },
-      });
+      const stream = await ai.models.generateContentStream({ model: deployment.model, ...convertRequest(request, signal) });
       yield { type: 'response-metadata', requestId: null };
       for await (const chunk of stream) {
         requestId ??= chunk.responseId ?? null;
@@ -83,19 +63,9 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
         for (const part of candidate?.content?.parts ?? []) {
           if (part.text && !part.thought) yield { type: 'text-delta', text: part.text };
         }
-        if (candidate?.finishReason) finishReason = FINISH[candidate.finishReason] ?? 'other';
+        if (candidate?.finishReason) finishReason = mapFinishReason(candidate.finishReason);
         const usage = chunk.usageMetadata;
-        if (usage && candidate?.finishReason) {
-          yield {
-            type: 'usage',
-            usage: {
-              inputTokens: usage.promptTokenCount ?? 0,
-              // thinking tokens are billed as output
-              outputTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
-              ...(usage.cachedContentTokenCount ? { cachedInputTokens: usage.cachedContentTokenCount } : {}),
-            },
-          };
-        }
+        if (usage && candidate?.finishReason) yield { type: 'usage', usage: mapUsage(usage) };
       }
       if (finishReason === null) {
         yield { type: 'error', error: providerError('network', `The ${service} stream ended before the answer was complete: the connection may have dropped. Retry.`, { requestId }) };
@@ -111,46 +81,3 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
     }
   },
 };
-
-interface GoogleErrorBody {
-  error?: { code?: number; message?: string; status?: string; details?: Array<{ '@type'?: string; retryDelay?: string; reason?: string }> };
-}
-
-function toProviderError(cause: unknown, service: string, deploymentId: string, origin: string, requestId: string | null, proxy: string | null): ProviderError {
-  if ((cause as Error)?.name === 'AbortError' || (cause as Error)?.message?.includes('aborted')) return providerError('cancelled', 'Cancelled.', { retryable: false });
-  if (cause instanceof ApiError) {
-    const body = parseErrorBody(cause.message);
-    const details = body?.error?.details ?? [];
-    const retryDelay = details.find((detail) => detail['@type']?.endsWith('RetryInfo'))?.retryDelay;
-    const seconds = retryDelay ? Number.parseFloat(retryDelay) : NaN;
-    const reason = details.find((detail) => detail.reason)?.reason;
-    return fromServiceFailure({
-      service,
-      deploymentId,
-      status: cause.status,
-      code: reason ?? body?.error?.status ?? null,
-      serverMessage: body?.error?.message ?? cause.message,
-      requestId,
-      ...(Number.isFinite(seconds) ? { retryAfterMs: seconds * 1000 } : {}),
-    });
-  }
-  const message = (cause as Error)?.message ?? '';
-  const inStream = /^\s*\{"error"/.test(message) ? parseErrorBody(message) : null;
-  if (inStream?.error) {
-    return fromServiceFailure({ service, deploymentId, status: inStream.error.code ?? null, code: inStream.error.status ?? null, serverMessage: inStream.error.message ?? null, requestId });
-  }
-  if (cause instanceof SyntaxError) {
-    return providerError('server', `${service} sent a malformed stream event that could not be read. Retry.`, { requestId });
-  }
-  return fromConnectionFailure(service, deploymentId, origin, cause, proxy);
-}
-
-function parseErrorBody(message: string): GoogleErrorBody | null {
-  const start = message.indexOf('{');
-  if (start < 0) return null;
-  try {
-    return JSON.parse(message.slice(start)) as GoogleErrorBody;
-  } catch {
-    return null;
-  }
-}

@@ -2,11 +2,13 @@
  * Streams one chat completion through an `openai` SDK client. Serves OpenAI, every OpenAI-compatible
  * server and Azure OpenAI: the vendor differences live in how the client is built, not here.
  */
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, type OpenAI } from 'openai';
-import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { OpenAI } from 'openai';
 import type { ProviderCall } from '../../core/engine/adapter';
-import { providerError, type FinishReason, type ProviderError, type StreamPart } from '../../core/request/stream';
-import { fromConnectionFailure, fromServiceFailure, retryAfterFrom } from '../transport/errorMapping';
+import { providerError, type FinishReason, type StreamPart } from '../../core/request/stream';
+import { toProviderError } from './errors';
+import { convertRequest } from './convertRequest';
+import { mapFinishReason } from './finishReason';
+import { mapUsage } from './usage';
 
 export interface ChatCompletionsTarget {
   client: OpenAI;
@@ -20,29 +22,9 @@ export interface ChatCompletionsTarget {
   proxy: string | null;
 }
 
-const FINISH: Record<string, FinishReason> = {
-  stop: 'stop',
-  length: 'length',
-  content_filter: 'content_filter',
-  tool_calls: 'tool_calls',
-  function_call: 'tool_calls',
-};
-
 export async function* streamChatCompletions(target: ChatCompletionsTarget, call: ProviderCall): AsyncGenerator<StreamPart> {
   const { request, deployment, signal } = call;
-  const messages: ChatCompletionMessageParam[] = [
-    ...(request.system ? [{ role: 'system' as const, content: request.system }] : []),
-    ...request.messages.map((message) => ({ role: message.role, content: message.content })),
-  ];
-  const body: ChatCompletionCreateParamsStreaming = {
-    model: target.model,
-    messages,
-    stream: true,
-    stream_options: { include_usage: true },
-    ...(request.params.temperature !== undefined ? { temperature: request.params.temperature } : {}),
-    ...(request.params.topP !== undefined ? { top_p: request.params.topP } : {}),
-    ...(request.params.maxTokens !== undefined ? { [target.maxTokensField]: request.params.maxTokens } : {}),
-  };
+  const body = convertRequest(target.model, request, target.maxTokensField);
   let requestId: string | null = null;
   let finishReason: FinishReason | null = null;
   let model: string | undefined;
@@ -57,18 +39,8 @@ export async function* streamChatCompletions(target: ChatCompletionsTarget, call
       const choice = chunk.choices[0];
       const text = choice?.delta?.content;
       if (text) yield { type: 'text-delta', text };
-      if (choice?.finish_reason) finishReason = FINISH[choice.finish_reason] ?? 'other';
-      if (chunk.usage) {
-        const cached = chunk.usage.prompt_tokens_details?.cached_tokens;
-        yield {
-          type: 'usage',
-          usage: {
-            inputTokens: chunk.usage.prompt_tokens,
-            outputTokens: chunk.usage.completion_tokens,
-            ...(cached ? { cachedInputTokens: cached } : {}),
-          },
-        };
-      }
+      if (choice?.finish_reason) finishReason = mapFinishReason(choice.finish_reason);
+      if (chunk.usage) yield { type: 'usage', usage: mapUsage(chunk.usage) };
     }
     if (finishReason === null) {
       yield { type: 'error', error: providerError('network', `The ${target.service} stream ended without a finish reason: the connection may have dropped. Retry.`, { requestId, retryable: true }) };
@@ -82,25 +54,4 @@ export async function* streamChatCompletions(target: ChatCompletionsTarget, call
   } catch (cause) {
     yield { type: 'error', error: toProviderError(cause, target, deployment.id, requestId) };
   }
-}
-
-function toProviderError(cause: unknown, target: ChatCompletionsTarget, deploymentId: string, requestId: string | null): ProviderError {
-  if (cause instanceof APIUserAbortError) return providerError('cancelled', 'Cancelled.', { retryable: false });
-  if (cause instanceof APIConnectionTimeoutError) return providerError('timeout', `${target.service} did not answer in time.`);
-  if (cause instanceof APIConnectionError) return fromConnectionFailure(target.service, deploymentId, target.origin, cause.cause ?? cause, target.proxy);
-  if (cause instanceof APIError) {
-    const body = (cause.error ?? {}) as { message?: string; code?: string | null; type?: string; innererror?: { code?: string } };
-    const retryAfterMs = cause.headers ? retryAfterFrom((name) => cause.headers!.get(name)) : undefined;
-    return fromServiceFailure({
-      service: target.service,
-      deploymentId,
-      status: cause.status ?? null,
-      code: body.innererror?.code ?? cause.code ?? body.code ?? cause.type ?? body.type ?? null,
-      serverMessage: body.message ?? cause.message,
-      requestId: cause.requestID ?? requestId,
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    });
-  }
-  if ((cause as Error)?.name === 'AbortError') return providerError('cancelled', 'Cancelled.', { retryable: false });
-  return fromConnectionFailure(target.service, deploymentId, target.origin, cause, target.proxy);
 }

@@ -78,7 +78,7 @@ describe('crash safety', function () {
       if (kept.length === 0) {
         // on a busy machine one window can finish before the other gets going: then the bound is filled with the
         // other window's newer runs, the only honest reason for none of this window's runs to remain
-        assert.ok(ids.length >= KEEP && ids.every((id) => !id.startsWith(`${tag}-`)), `${tag}: none kept, yet the file holds only ${ids.length} newer runs`);
+        assert.ok(ids.length >= KEEP, `${tag}: none kept, yet the file holds only ${ids.length} newer runs`);
         continue;
       }
       assert.equal(kept.at(-1), PER_WINDOW - 1, `${tag}: its last run is kept`);

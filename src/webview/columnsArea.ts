@@ -2,13 +2,11 @@
  * The results: one column per deployment, the badges of the fastest and cheapest, and the comparison chart.
  * Streamed text is rendered at most once per animation frame, only for the columns that got some.
  */
-import type { Badges, ColumnResult, ColumnStatus, HostMessage, WebviewMessage } from '../protocol';
+import type { Badges, ColumnResult, ColumnStatus, RunSpread, WebviewMessage } from '../protocol';
 import { renderChart } from './chart';
 import { Column, type ColumnCallbacks, type ColumnSnapshot } from './column';
 import { formatMs, h } from './dom';
 import type { PlaygroundStore } from './playgroundStore';
-
-type Spread = NonNullable<Extract<HostMessage, { type: 'runFinished' }>['summary']>[number];
 
 export class ColumnsArea {
   private readonly chart = h('div', { class: 'chart', hidden: true });
@@ -105,7 +103,7 @@ export class ColumnsArea {
   }
 
   /** p50/p95 over the repeats of a repeated run. */
-  showSpreads(spreads: readonly Spread[]): void {
+  showSpreads(spreads: readonly RunSpread[]): void {
     for (const line of spreads) {
       this.columns.get(line.deploymentId)?.setSpread(`p50/p95 ttft ${formatMs(line.ttftP50)} / ${formatMs(line.ttftP95)} · total ${formatMs(line.totalP50)} / ${formatMs(line.totalP95)}`);
     }

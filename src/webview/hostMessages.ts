@@ -1,12 +1,12 @@
 /** What each message from the host does: one handler per HostMessage type, each a store or view method. */
-import type { HostMessage } from '../protocol';
+import type { HostMessage, HostMessageOf } from '../protocol';
 import type { ColumnsArea } from './columnsArea';
 import type { HistoryList } from './historyList';
 import type { NoticeBar } from './noticeBar';
 import type { PlaygroundStore } from './playgroundStore';
 import type { PromptForm } from './promptForm';
 
-export type HostMessageHandlers = { [Type in HostMessage['type']]: (message: Extract<HostMessage, { type: Type }>) => void };
+export type HostMessageHandlers = { [Type in HostMessage['type']]: (message: HostMessageOf<Type>) => void };
 
 export interface PlaygroundViews {
   store: PlaygroundStore;

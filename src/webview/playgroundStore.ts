@@ -4,7 +4,7 @@
  * and subscribe to the topics they show; the store never touches the DOM.
  */
 import { variablesIn } from '../core/request/template';
-import type { Badges, DeploymentView, PlaygroundState, WebviewMessage } from '../protocol';
+import type { Badges, DeploymentView, PlaygroundState, RunRequest } from '../protocol';
 import type { ColumnSnapshot } from './column';
 
 export interface SavedState extends PlaygroundState {
@@ -111,7 +111,7 @@ export class PlaygroundStore {
   }
 
   /** The run message for the inputs as they are, or null when Run is blocked. */
-  runRequest(): Extract<WebviewMessage, { type: 'run' }> | null {
+  runRequest(): RunRequest | null {
     if (this.running || this.runBlocker() !== '') return null;
     const { system, prompt, params, selected, repeat } = this.draft;
     const variables = Object.fromEntries(variablesIn(system, prompt).map((name) => [name, this.draft.variables[name] ?? '']));

@@ -3,7 +3,7 @@
  * (the ready handshake). Every message is kept for tests of what reaches the webview (bounded).
  */
 import type * as vscode from 'vscode';
-import type { HostMessage } from '../../protocol';
+import type { HostMessage, HostMessageOf } from '../../protocol';
 
 const POSTED_KEPT = 5000;
 
@@ -29,7 +29,7 @@ export class PlaygroundChannel {
   }
 
   /** The webview is ready: `init` first, then what waited for it. */
-  open(init: Extract<HostMessage, { type: 'init' }>): void {
+  open(init: HostMessageOf<'init'>): void {
     this.ready = true;
     this.send(init);
     for (const queued of this.queue.splice(0)) this.send(queued);

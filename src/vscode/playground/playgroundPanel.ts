@@ -4,7 +4,7 @@
  * while the panel is hidden, and stop when it closes.
  */
 import * as vscode from 'vscode';
-import { validateWebviewMessage, type HostMessage, type RunRequest, type WebviewMessage } from '../../protocol';
+import { validateWebviewMessage, type HostMessage, type HostMessageOf, type RunRequest, type WebviewMessage, type WebviewMessageOf } from '../../protocol';
 import { Disposable } from '../platform/disposable';
 import { AnswerActions } from './answerActions';
 import { applyFix } from './columnActions';
@@ -19,7 +19,7 @@ import { ShownRun } from './shownRun';
 
 export const PLAYGROUND_VIEW_TYPE = 'fanout.playground';
 
-type WebviewMessageHandlers = { [Type in WebviewMessage['type']]: (message: Extract<WebviewMessage, { type: Type }>) => Promise<void> | void };
+type WebviewMessageHandlers = { [Type in WebviewMessage['type']]: (message: WebviewMessageOf<Type>) => Promise<void> | void };
 
 export class PlaygroundPanel extends Disposable {
   private readonly channel: PlaygroundChannel;
@@ -77,7 +77,7 @@ export class PlaygroundPanel extends Disposable {
     return this.runs.isRunning;
   }
 
-  setPrompt(content: Omit<Extract<HostMessage, { type: 'setPrompt' }>, 'type'>): void {
+  setPrompt(content: Omit<HostMessageOf<'setPrompt'>, 'type'>): void {
     this.channel.post({ type: 'setPrompt', ...content });
   }
 

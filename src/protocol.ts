@@ -13,7 +13,6 @@ const text = (max: number) => z.string().check(z.maxLength(max, `is longer than 
 const id = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'is not a deployment id'));
 const ids = z.array(id).check(z.maxLength(256, 'lists too many deployments'));
 
-
 const runSchema = z.strictObject({
   type: z.literal('run'),
   system: text(MAX_PROMPT_CHARS),
@@ -119,6 +118,15 @@ export interface Badges {
   cheapest: string | null;
 }
 
+/** p50/p95 of one deployment over the repeats of a repeated run. */
+export interface RunSpread {
+  deploymentId: string;
+  ttftP50: number | null;
+  ttftP95: number | null;
+  totalP50: number | null;
+  totalP95: number | null;
+}
+
 export interface PlaygroundState {
   system: string;
   prompt: string;
@@ -137,7 +145,11 @@ export type HostMessage =
   | { type: 'deltas'; runId: string; chunks: Array<{ deploymentId: string; text: string }> }
   | { type: 'columnStatus'; runId: string; deploymentId: string; status: ColumnStatus; note: string | null; ttftMs: number | null }
   | { type: 'columnResult'; runId: string; result: ColumnResult }
-  | { type: 'runFinished'; runId: string; badges: Badges; summary: Array<{ deploymentId: string; ttftP50: number | null; ttftP95: number | null; totalP50: number | null; totalP95: number | null }> | null }
+  | { type: 'runFinished'; runId: string; badges: Badges; summary: RunSpread[] | null }
   | { type: 'notice'; level: 'info' | 'error'; text: string }
   /** Fill the prompt (from an editor selection) and check these deployments. */
   | { type: 'setPrompt'; prompt: string; selected: string[]; system?: string; params?: PlaygroundState['params']; variables?: Record<string, string> };
+
+/** The message of one type, for handler tables (one handler per type on each side). */
+export type HostMessageOf<Type extends HostMessage['type']> = Extract<HostMessage, { type: Type }>;
+export type WebviewMessageOf<Type extends WebviewMessage['type']> = Extract<WebviewMessage, { type: Type }>;

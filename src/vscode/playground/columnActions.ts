@@ -1,9 +1,11 @@
-/** The fix a failed column offers, chosen from why it failed and where its credential comes from. */
+/** The fix a failed column offers, chosen from why it failed and where its credential comes from, and carrying it out. */
 import * as vscode from 'vscode';
 import type { Deployment } from '../../core/config/deployment';
 import type { DeploymentResult } from '../../core/engine/fanout';
 import type { ColumnAction } from '../../protocol';
 import { signInCommandOf, signsInWithoutKey, usesEntra } from '../../providers/credentialSources';
+import { COGNITIVE_SERVICES_SCOPE, entraProviderId } from '../credentials/credentials';
+import type { PlaygroundServices } from './playgroundServices';
 
 export function actionsFor(result: DeploymentResult, deployment: Deployment | undefined): ColumnAction[] {
   if (!result.error) return [];
@@ -42,4 +44,27 @@ export function repairSignIn(deployment: Deployment): void {
   const terminal = vscode.window.createTerminal({ name: `Fanout: sign in (${deployment.id})` });
   terminal.show();
   terminal.sendText(command, false);
+}
+
+/** Carries out the fix a column offered (Retry is a re-run, not a fix: the run controller does it). */
+export async function applyFix(action: Exclude<ColumnAction['action'], 'retry'>, deploymentId: string, services: Pick<PlaygroundServices, 'settings' | 'log'>, notify: (text: string) => void): Promise<void> {
+  switch (action) {
+    case 'repair': {
+      const deployment = services.settings.deployments.find((candidate) => candidate.id === deploymentId);
+      if (deployment) repairSignIn(deployment);
+      return;
+    }
+    case 'setApiKey':
+      if (await vscode.commands.executeCommand<boolean>('fanout.setApiKey', deploymentId)) notify(`Key saved. Press Retry on ${deploymentId} to run it again.`);
+      return;
+    case 'signIn':
+      await vscode.authentication.getSession(entraProviderId(), [COGNITIVE_SERVICES_SCOPE], { createIfNone: true });
+      return;
+    case 'openSettings':
+      await vscode.commands.executeCommand('fanout.editDeployments');
+      return;
+    case 'showLog':
+      services.log.show();
+      return;
+  }
 }

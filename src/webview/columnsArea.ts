@@ -1,0 +1,143 @@
+/**
+ * The results: one column per deployment, the badges of the fastest and cheapest, and the comparison chart.
+ * Streamed text is rendered at most once per animation frame, only for the columns that got some.
+ */
+import type { Badges, ColumnResult, ColumnStatus, RunSpread, WebviewMessage } from '../protocol';
+import { renderChart } from './chart';
+import { Column, type ColumnCallbacks, type ColumnSnapshot } from './column';
+import { formatMs, h } from './dom';
+import type { PlaygroundStore } from './playgroundStore';
+
+export class ColumnsArea {
+  private readonly chart = h('div', { class: 'chart', hidden: true });
+  private readonly empty = h('p', { class: 'empty' }, 'Pick deployments, write a prompt and press Run (Ctrl+Enter). Each answer streams in its own column.');
+  private readonly box = h('div', { class: 'columns', 'aria-label': 'Answers, one column per deployment' });
+  readonly element = h('section', { class: 'results', 'aria-label': 'Results' }, this.chart, this.empty, this.box);
+  private columns = new Map<string, Column>();
+  /** Columns with text not rendered yet. */
+  private readonly dirty = new Set<Column>();
+  private frameRequested = false;
+  private readonly callbacks: ColumnCallbacks;
+
+  /** `comparePicked` hears how many answers are checked for Compare. */
+  constructor(private readonly store: PlaygroundStore, post: (message: WebviewMessage) => void, comparePicked: (count: number) => void) {
+    this.callbacks = {
+      action: (deploymentId, action) => {
+        if (action === 'retry') post({ type: 'rerunColumn', deploymentId });
+        else post({ type: 'action', action, deploymentId });
+      },
+      copy: (deploymentId) => post({ type: 'copy', deploymentId }),
+      insert: (deploymentId) => post({ type: 'insert', deploymentId }),
+      rerun: (deploymentId) => post({ type: 'rerunColumn', deploymentId }),
+      compareToggled: () => comparePicked(this.comparePicks().length),
+    };
+  }
+
+  /** New columns for a full run (or a reopened one). */
+  build(ids: readonly string[]): void {
+    this.columns = new Map(ids.map((id) => [id, new Column(this.store.viewOf(id), this.callbacks)]));
+    this.box.replaceChildren(...[...this.columns.values()].map((column) => column.element));
+    this.empty.hidden = this.columns.size > 0;
+    this.chart.hidden = true;
+  }
+
+  /** Fresh columns in place of these (one column run again); the others stay as they are. */
+  replace(ids: readonly string[]): void {
+    for (const id of ids) {
+      const fresh = new Column(this.store.viewOf(id), this.callbacks);
+      this.columns.get(id)?.element.replaceWith(fresh.element);
+      this.columns.set(id, fresh);
+    }
+  }
+
+  /** Brings back the columns of the saved state, every one settled (a stream cut by the reload shows as stopped). */
+  restore(snapshots: readonly ColumnSnapshot[], badges: Badges | null): void {
+    if (snapshots.length === 0) return;
+    this.build(snapshots.map((snapshot) => snapshot.id));
+    for (const snapshot of snapshots) {
+      const column = this.columns.get(snapshot.id)!;
+      if (snapshot.result) column.finish(snapshot.result);
+      else {
+        column.stream.reset(snapshot.text);
+        column.stream.render();
+        column.setStatus(snapshot.status === 'streaming' || snapshot.status === 'waiting' ? 'cancelled' : snapshot.status);
+      }
+    }
+    this.showBadges(badges);
+    this.updateChart();
+  }
+
+  appendText(chunks: ReadonlyArray<{ deploymentId: string; text: string }>): void {
+    for (const chunk of chunks) {
+      const column = this.columns.get(chunk.deploymentId);
+      if (!column) continue;
+      column.stream.append(chunk.text);
+      this.dirty.add(column);
+    }
+  }
+
+  setStatus(deploymentId: string, status: ColumnStatus, note: string | null, ttftMs: number | null): void {
+    const column = this.columns.get(deploymentId);
+    if (!column) return;
+    if (ttftMs !== null) column.ttftMs = ttftMs;
+    column.setStatus(status, note);
+  }
+
+  finish(result: ColumnResult): void {
+    const column = this.columns.get(result.deploymentId);
+    if (!column) return;
+    this.dirty.delete(column);
+    column.finish(result);
+    this.updateChart();
+  }
+
+  showBadges(badges: Badges | null): void {
+    for (const column of this.columns.values()) {
+      const labels = [
+        badges?.fastestFirstToken === column.deployment.id ? 'fastest first token' : '',
+        badges?.fastestTotal === column.deployment.id ? 'fastest total' : '',
+        badges?.cheapest === column.deployment.id ? 'cheapest' : '',
+      ].filter(Boolean);
+      column.setBadges(labels);
+    }
+  }
+
+  /** p50/p95 over the repeats of a repeated run. */
+  showSpreads(spreads: readonly RunSpread[]): void {
+    for (const line of spreads) {
+      this.columns.get(line.deploymentId)?.setSpread(`p50/p95 ttft ${formatMs(line.ttftP50)} / ${formatMs(line.ttftP95)} · total ${formatMs(line.totalP50)} / ${formatMs(line.totalP95)}`);
+    }
+  }
+
+  updateChart(): void {
+    // only answered columns: a failure's time or missing price says nothing about that cloud's speed or cost
+    renderChart(this.chart, [...this.columns.values()].filter((column) => column.result?.status === 'ok').map((column) => ({ id: column.deployment.id, metrics: column.result!.metrics })));
+  }
+
+  /** The deployments whose answers are checked for Compare. */
+  comparePicks(): string[] {
+    return [...this.columns.values()].filter((column) => column.comparePick.checked).map((column) => column.deployment.id);
+  }
+
+  snapshots(): ColumnSnapshot[] {
+    return [...this.columns.values()].map((column) => column.snapshot());
+  }
+
+  /** Renders on the next animation frames while the run goes on: new text, and the live times. */
+  startFrames(): void {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => this.frame());
+  }
+
+  private frame(): void {
+    this.frameRequested = false;
+    for (const column of this.dirty) column.stream.render();
+    this.dirty.clear();
+    const run = this.store.run;
+    if (!run) return;
+    const elapsed = performance.now() - run.startedAt;
+    for (const column of this.columns.values()) if (column.status === 'waiting' || column.status === 'streaming') column.showLive(elapsed);
+    this.startFrames();
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The playground's one state store: the inputs being written (saved in the webview state, so a reload brings
+ * them back), what the host said (deployments, sets) and the run going on. Views change it through its methods
+ * and subscribe to the topics they show; the store never touches the DOM.
+ */
+import { variablesIn } from '../core/request/template';
+import type { Badges, DeploymentView, PlaygroundState, RunRequest } from '../protocol';
+import type { ColumnSnapshot } from './column';
+
+export interface SavedState extends PlaygroundState {
+  columns: ColumnSnapshot[];
+  badges: Badges | null;
+}
+
+/** What a view can listen to: `deployments` (the list), `selection` (which are checked), `sets`, `draft` (the inputs), `run`. */
+export type StoreTopic = 'deployments' | 'selection' | 'sets' | 'draft' | 'run';
+
+export interface ActiveRun {
+  startedAt: number;
+  iteration: number;
+  repeat: number;
+}
+
+/** A restored view needs the answers, but not megabytes of them: the first 200,000 characters of each. */
+const SAVED_TEXT_LIMIT = 200_000;
+
+function bounded(snapshot: ColumnSnapshot): ColumnSnapshot {
+  if (snapshot.text.length <= SAVED_TEXT_LIMIT) return snapshot;
+  return {
+    ...snapshot,
+    text: snapshot.text.slice(0, SAVED_TEXT_LIMIT),
+    result: snapshot.result ? { ...snapshot.result, text: snapshot.result.text.slice(0, SAVED_TEXT_LIMIT) } : null,
+  };
+}
+
+export class PlaygroundStore {
+  private readonly draft: PlaygroundState;
+  /** The answers the saved state held when the view was loaded (brought back after a reload). */
+  readonly restoredColumns: readonly ColumnSnapshot[];
+  private currentBadges: Badges | null;
+  private deploymentList: DeploymentView[] = [];
+  private setList: Record<string, string[]> = {};
+  /** The first wrong input of each kind, named with its range; a wrong value is never clamped or sent. */
+  private readonly problems: { parameters?: string | undefined; repeat?: string | undefined } = {};
+  private activeRun: ActiveRun | null = null;
+  private latestRunId = '';
+  private readonly listeners = new Map<StoreTopic, Set<() => void>>();
+
+  /** `columns` gives the columns as they are now, when the state is saved. */
+  constructor(private readonly webview: { getState(): SavedState | undefined; setState(state: SavedState): void }, private readonly columns: () => ColumnSnapshot[]) {
+    const saved = webview.getState();
+    this.draft = {
+      system: saved?.system ?? '',
+      prompt: saved?.prompt ?? '',
+      variables: saved?.variables ?? {},
+      params: saved?.params ?? {},
+      selected: saved?.selected ?? [],
+      repeat: saved?.repeat ?? 1,
+    };
+    this.restoredColumns = saved?.columns ?? [];
+    this.currentBadges = saved?.badges ?? null;
+  }
+
+  subscribe(topic: StoreTopic, listener: () => void): void {
+    const listeners = this.listeners.get(topic) ?? new Set();
+    listeners.add(listener);
+    this.listeners.set(topic, listeners);
+  }
+
+  private notify(...topics: StoreTopic[]): void {
+    for (const topic of topics) for (const listener of this.listeners.get(topic) ?? []) listener();
+  }
+
+  // ── reading ──
+  get inputs(): Readonly<PlaygroundState> {
+    return this.draft;
+  }
+  get deployments(): readonly DeploymentView[] {
+    return this.deploymentList;
+  }
+  get sets(): Readonly<Record<string, string[]>> {
+    return this.setList;
+  }
+  get badges(): Badges | null {
+    return this.currentBadges;
+  }
+  get run(): Readonly<ActiveRun> | null {
+    return this.activeRun;
+  }
+  get running(): boolean {
+    return this.activeRun !== null;
+  }
+  /** The run whose streamed parts are shown; parts of any other run are dropped. */
+  get runId(): string {
+    return this.latestRunId;
+  }
+
+  viewOf(id: string): DeploymentView {
+    return this.deploymentList.find((deployment) => deployment.id === id) ?? { id, provider: '', providerLabel: '', model: '', region: null, runnable: false, note: null };
+  }
+
+  /** Why Run is not possible now ('' when it is, or while a run is going). */
+  runBlocker(): string {
+    if (this.running) return '';
+    const { system, prompt, variables, selected } = this.draft;
+    const missing = variablesIn(system, prompt).filter((name) => !(variables[name] ?? '').trim());
+    if (selected.length === 0) return 'Check at least one deployment.';
+    if (!prompt.trim()) return 'Write a prompt.';
+    if (missing.length) return `Fill {{${missing[0]}}}.`;
+    return this.problems.parameters ?? this.problems.repeat ?? '';
+  }
+
+  /** The run message for the inputs as they are, or null when Run is blocked. */
+  runRequest(): RunRequest | null {
+    if (this.running || this.runBlocker() !== '') return null;
+    const { system, prompt, params, selected, repeat } = this.draft;
+    const variables = Object.fromEntries(variablesIn(system, prompt).map((name) => [name, this.draft.variables[name] ?? '']));
+    return { type: 'run', system, prompt, variables, params, deploymentIds: selected, repeat };
+  }
+
+  // ── the inputs ──
+  /** Takes what was typed (or what the host filled in); variables are merged into the ones already known. */
+  updateDraft(change: Partial<Pick<PlaygroundState, 'system' | 'prompt' | 'variables' | 'params'>>): void {
+    if (change.system !== undefined) this.draft.system = change.system;
+    if (change.prompt !== undefined) this.draft.prompt = change.prompt;
+    if (change.variables) this.draft.variables = { ...this.draft.variables, ...change.variables };
+    if (change.params) this.draft.params = change.params;
+    this.save();
+    this.notify('draft');
+  }
+
+  setProblem(kind: 'parameters' | 'repeat', problem: string | undefined): void {
+    if (this.problems[kind] === problem) return;
+    this.problems[kind] = problem;
+    this.notify('draft');
+  }
+
+  setRepeat(repeat: number): void {
+    this.draft.repeat = repeat;
+    this.save();
+    this.notify('draft');
+  }
+
+  // ── deployments and sets ──
+  /** The host's list. The first time (`init`), an empty selection becomes every runnable deployment. */
+  setDeployments(deployments: DeploymentView[], first = false): void {
+    this.deploymentList = deployments;
+    if (first && this.draft.selected.length === 0) this.draft.selected = deployments.filter((deployment) => deployment.runnable).map((deployment) => deployment.id);
+    const known = new Set(deployments.map((deployment) => deployment.id));
+    this.draft.selected = this.draft.selected.filter((id) => known.has(id));
+    this.notify('deployments', 'selection');
+  }
+
+  /** Checks these deployments (those still in the list) and only these. */
+  select(ids: readonly string[]): void {
+    const known = new Set(this.deploymentList.map((deployment) => deployment.id));
+    this.draft.selected = ids.filter((id) => known.has(id));
+    this.save();
+    this.notify('selection');
+  }
+
+  toggle(id: string, checked: boolean): void {
+    this.select(checked ? [...new Set([...this.draft.selected, id])] : this.draft.selected.filter((selected) => selected !== id));
+  }
+
+  setSets(sets: Record<string, string[]>): void {
+    this.setList = sets;
+    this.notify('sets');
+  }
+
+  // ── runs ──
+  startRun(runId: string, iteration: number, repeat: number): void {
+    this.latestRunId = runId;
+    this.activeRun = { startedAt: performance.now(), iteration, repeat };
+    this.notify('run');
+  }
+
+  /** `null` clears the badges of the last run (a new run started); a finished run brings its own. */
+  setBadges(badges: Badges | null): void {
+    this.currentBadges = badges;
+  }
+
+  finishRun(badges: Badges): void {
+    this.activeRun = null;
+    this.currentBadges = badges;
+    this.notify('run');
+  }
+
+  /** Saves the inputs and the columns as they are now into the webview state. */
+  save(): void {
+    this.webview.setState({ ...this.draft, columns: this.columns().map(bounded), badges: this.currentBadges });
+  }
+}

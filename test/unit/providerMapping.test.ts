@@ -11,6 +11,8 @@ import { convertRequest as openaiRequest } from '../../src/providers/openai/conv
 import { mapFinishReason as openaiFinish } from '../../src/providers/openai/finishReason';
 import { mapUsage as openaiUsage } from '../../src/providers/openai/usage';
 
+const dialect = (maxTokensField: 'max_tokens' | 'max_completion_tokens') => ({ maxTokensField, jsonSchema: 'yes' as const, service: 'OpenAI' });
+
 const request: ChatRequest = {
   system: 'Be brief.',
   messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }, { role: 'user', content: 'Again' }],
@@ -19,12 +21,12 @@ const request: ChatRequest = {
 
 describe('provider mapping (pure)', () => {
   it('requests: each cloud\'s own field names, the system prompt where the cloud wants it, unset parameters absent', () => {
-    assert.deepEqual(openaiRequest('gpt-4o', request, 'max_completion_tokens'), {
+    assert.deepEqual(openaiRequest('gpt-4o', request, dialect('max_completion_tokens')).body, {
       model: 'gpt-4o', stream: true, stream_options: { include_usage: true }, temperature: 0.2, top_p: 0.9, max_completion_tokens: 64,
       messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }, { role: 'user', content: 'Again' }],
     });
-    assert.equal(openaiRequest('llama', { ...request, params: { maxTokens: 5 } }, 'max_tokens').max_tokens, 5);
-    assert.deepEqual(bedrockRequest('us.anthropic.claude', request), {
+    assert.equal(openaiRequest('llama', { ...request, params: { maxTokens: 5 } }, dialect('max_tokens')).body.max_tokens, 5);
+    assert.deepEqual(bedrockRequest('us.anthropic.claude', request).input, {
       modelId: 'us.anthropic.claude', system: [{ text: 'Be brief.' }], inferenceConfig: { maxTokens: 64, temperature: 0.2, topP: 0.9 },
       messages: [{ role: 'user', content: [{ text: 'Hi' }] }, { role: 'assistant', content: [{ text: 'Hello.' }] }, { role: 'user', content: [{ text: 'Again' }] }],
     });
@@ -32,8 +34,9 @@ describe('provider mapping (pure)', () => {
     assert.deepEqual(googleRequest(request, signal), {
       contents: [{ role: 'user', parts: [{ text: 'Hi' }] }, { role: 'model', parts: [{ text: 'Hello.' }] }, { role: 'user', parts: [{ text: 'Again' }] }],
       config: { abortSignal: signal, systemInstruction: 'Be brief.', temperature: 0.2, topP: 0.9, maxOutputTokens: 64 },
+      warnings: [], structuredOutput: null,
     });
-    for (const body of [openaiRequest('m', { messages: request.messages, params: {} }, 'max_tokens'), bedrockRequest('m', { messages: request.messages, params: {} }).inferenceConfig, googleRequest({ messages: request.messages, params: {} }, signal).config]) {
+    for (const body of [openaiRequest('m', { messages: request.messages, params: {} }, dialect('max_tokens')).body, bedrockRequest('m', { messages: request.messages, params: {} }).input.inferenceConfig, googleRequest({ messages: request.messages, params: {} }, signal).config]) {
       for (const field of ['temperature', 'top_p', 'topP', 'max_tokens', 'maxTokens', 'maxOutputTokens']) assert.ok(!(field in (body as object)), field);
     }
   });

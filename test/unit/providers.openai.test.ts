@@ -57,7 +57,7 @@ describe('provider: openai (official SDK over SSE)', () => {
   it('finish_reason length is reported as length', async () => {
     emulators.openai.behaviour.next({ finishLength: true, tokens: 3 });
     const result = await collect(openai());
-    assert.deepEqual(result.parts.at(-1), { type: 'finish', reason: 'length', model: 'gpt-4o-mini', requestId: (result.parts[0] as { requestId: string }).requestId });
+    assert.deepEqual(result.parts.at(-1), { type: 'finish', reason: 'length', rawReason: 'length', model: 'gpt-4o-mini', requestId: (result.parts[0] as { requestId: string }).requestId });
   });
 
   const cases: Array<[string, Parameters<Emulators['openai']['behaviour']['next']>[0], string, boolean, RegExp]> = [

@@ -4,19 +4,10 @@
  */
 import type { Params } from './params';
 
-export interface ChatMessage {
-  role: 'user' | 'assistant';
-  content: string;
-}
+export type { ChatMessage, ChatRequest, ContentPart, JsonSchema, ResponseFormat, ToolChoice, ToolDefinition } from './chatRequest';
 
 /** The request parameters, as the one parameter schema (params.ts) defines them. */
 export type ChatParams = Params;
-
-export interface ChatRequest {
-  system?: string;
-  messages: ChatMessage[];
-  params: ChatParams;
-}
 
 export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'other';
 
@@ -53,12 +44,27 @@ export interface Usage {
   cachedInputTokens?: number;
 }
 
+/** How a cloud was made to answer in JSON: its own schema field, a forced tool, or an instruction in the prompt. */
+export type StructuredOutputMode = 'native' | 'tool' | 'instruction';
+
 export type StreamPart =
+  /** A setting this cloud or model does not take, said before sending: never silently dropped, never a surprise 400. */
+  | { type: 'warning'; feature: string; message: string }
+  /** How the request asks for JSON on this cloud (said before sending, when the request wants JSON). */
+  | { type: 'structured-output'; mode: StructuredOutputMode }
   /** Response headers arrived: the service accepted the request. */
   | { type: 'response-metadata'; requestId?: string | null; model?: string }
   | { type: 'text-delta'; text: string }
+  /** A fragment of a tool call's arguments as it streams (OpenAI, Bedrock); `name` on the first fragment. */
+  | { type: 'tool-call-delta'; id: string; name?: string; argumentsDelta: string }
+  /**
+   * A whole tool call. `arguments` is the parsed object; when the cloud sent arguments that are not a JSON object,
+   * `arguments` is {} and `invalidArguments` says why, with the raw text kept in `rawArguments`.
+   */
+  | { type: 'tool-call'; id: string; name: string; arguments: Record<string, unknown>; rawArguments?: string; invalidArguments?: string }
   | { type: 'usage'; usage: Usage }
-  | { type: 'finish'; reason: FinishReason; model?: string; requestId?: string | null }
+  /** `rawReason`: the cloud's own value (finish_reason, stopReason, finishReason), kept beside the normalised one. */
+  | { type: 'finish'; reason: FinishReason; rawReason?: string | null; model?: string; requestId?: string | null }
   | { type: 'error'; error: ProviderError };
 
 const RETRYABLE_KINDS: ReadonlySet<ProviderErrorKind> = new Set(['rate_limit', 'server', 'network', 'timeout']);

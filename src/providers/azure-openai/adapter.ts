@@ -4,17 +4,18 @@ import { proxyFor } from '../../core/engine/network';
 import { providerError } from '../../core/request/stream';
 import { AzureOpenAI, streamChatCompletions } from '../openai/sdk';
 import type { AzureOpenAIDeployment } from './descriptor';
-import { DEFAULT_AZURE_API_VERSION } from './endpoint';
+import { DEFAULT_AZURE_API_VERSION, takesJsonSchema } from './endpoint';
 import { transportFetch } from '../transport/fetch';
 
 export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {
   async *stream(call: ProviderCall<AzureOpenAIDeployment>) {
     const { deployment, credential } = call;
     const deploymentName = deployment.deployment ?? deployment.model;
+    const apiVersion = deployment.apiVersion ?? DEFAULT_AZURE_API_VERSION;
     const fetch = await transportFetch(call.transport.network, deployment.endpoint);
     const common = {
       endpoint: deployment.endpoint,
-      apiVersion: deployment.apiVersion ?? DEFAULT_AZURE_API_VERSION,
+      apiVersion,
       deployment: deploymentName,
       maxRetries: 0,
       timeout: 24 * 3600_000,
@@ -30,7 +31,13 @@ export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {
       return;
     }
     yield* streamChatCompletions(
-      { client, model: deploymentName, service: 'Azure OpenAI', origin: new URL(deployment.endpoint).origin, maxTokensField: 'max_completion_tokens', proxy: proxyFor(deployment.endpoint, call.transport.network) },
+      {
+        client, model: deploymentName, service: 'Azure OpenAI', origin: new URL(deployment.endpoint).origin, proxy: proxyFor(deployment.endpoint, call.transport.network),
+        // Azure refuses non-strict schemas, and json_schema itself on api-versions before 2024-08-01-preview
+        dialect: takesJsonSchema(apiVersion)
+          ? { maxTokensField: 'max_completion_tokens', jsonSchema: 'strict-only' }
+          : { maxTokensField: 'max_completion_tokens', jsonSchema: 'no', noJsonSchemaReason: `api-version ${apiVersion} predates json_schema (2024-08-01-preview)` },
+      },
       call,
     );
   },

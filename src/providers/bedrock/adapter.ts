@@ -10,6 +10,7 @@ import type { BedrockDeployment } from './descriptor';
 import { bedrockOrigin } from './endpoint';
 import { isDirectDefault, proxyFor, type NetworkSettings } from '../../core/engine/network';
 import { providerError, type FinishReason, type StreamPart } from '../../core/request/stream';
+import { ToolCallAssembler } from '../toolCallAssembler';
 import { convertRequest } from './convertRequest';
 import { toProviderError } from './errors';
 import { mapFinishReason } from './finishReason';
@@ -42,19 +43,37 @@ export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
       return;
     }
     const client = new BedrockRuntimeClient(config);
-    const input = convertRequest(deployment.model, request);
+    const converted = convertRequest(deployment.model, request);
+    for (const warning of converted.warnings) yield { type: 'warning', ...warning };
+    if (converted.structuredOutput) yield { type: 'structured-output', mode: converted.structuredOutput };
     let requestId: string | null = null;
     let finishReason: FinishReason | null = null;
+    let rawReason: string | null = null;
     let sawMetadata = false;
+    const toolCalls = new ToolCallAssembler();
+    /** Content blocks that carry the JSON answer through the forced tool: their input is streamed as the answer's text. */
+    const answerBlocks = new Set<number>();
     try {
-      const response = await client.send(new ConverseStreamCommand(input), { abortSignal: signal });
+      const response = await client.send(new ConverseStreamCommand(converted.input), { abortSignal: signal });
       requestId = response.$metadata.requestId ?? null;
       yield { type: 'response-metadata', requestId };
       if (!response.stream) throw new Error('Bedrock answered without a stream');
       for await (const event of response.stream) {
-        if (event.contentBlockDelta?.delta?.text) yield { type: 'text-delta', text: event.contentBlockDelta.delta.text };
-        else if (event.messageStop) finishReason = mapFinishReason(event.messageStop.stopReason);
-        else if (event.metadata) {
+        const index = event.contentBlockStart?.contentBlockIndex ?? event.contentBlockDelta?.contentBlockIndex ?? 0;
+        const started = event.contentBlockStart?.start?.toolUse;
+        const delta = event.contentBlockDelta?.delta;
+        if (started) {
+          if (converted.answerTool && started.name === converted.answerTool) answerBlocks.add(index);
+          else yield toolCalls.add(index, { id: started.toolUseId ?? null, name: started.name ?? null, arguments: '' });
+        } else if (delta?.text) yield { type: 'text-delta', text: delta.text };
+        else if (delta?.toolUse) {
+          if (answerBlocks.has(index)) {
+            if (delta.toolUse.input) yield { type: 'text-delta', text: delta.toolUse.input };
+          } else yield toolCalls.add(index, { arguments: delta.toolUse.input ?? '' });
+        } else if (event.messageStop) {
+          rawReason = event.messageStop.stopReason ?? null;
+          finishReason = mapFinishReason(event.messageStop.stopReason);
+        } else if (event.metadata) {
           sawMetadata = true;
           if (event.metadata.usage) yield { type: 'usage', usage: mapUsage(event.metadata.usage) };
         }
@@ -63,11 +82,14 @@ export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
         yield { type: 'error', error: providerError('network', `The Bedrock stream ended before the answer was complete: the connection may have dropped. Retry.`, { requestId }) };
         return;
       }
+      yield* toolCalls.finish();
       if (finishReason === 'content_filter') {
         yield { type: 'error', error: providerError('content_filter', `Bedrock (deployment "${deployment.id}") stopped the answer: a content filter or guardrail intervened.`, { requestId, retryable: false }) };
         return;
       }
-      yield { type: 'finish', reason: finishReason, requestId };
+      // the forced answer tool is Fanout's device, not the model's call: its answer ends like any other
+      const reason = answerBlocks.size && !toolCalls.size && finishReason === 'tool_calls' ? 'stop' : finishReason;
+      yield { type: 'finish', reason, rawReason, requestId };
     } catch (cause) {
       yield { type: 'error', error: toProviderError(cause, deployment.id, origin, requestId, proxyFor(origin, call.transport.network)) };
     } finally {

@@ -46,11 +46,16 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
       options = { apiKey: credential.key, httpOptions: { retryOptions: noRetries, ...(fetch ? { fetch } : {}), ...(deployment.baseUrl ? { baseUrl: deployment.baseUrl } : {}) } };
     }
     const ai = new GoogleGenAI(options);
+    const converted = convertRequest(request, signal);
+    for (const warning of converted.warnings) yield { type: 'warning', ...warning };
+    if (converted.structuredOutput) yield { type: 'structured-output', mode: converted.structuredOutput };
     let requestId: string | null = null;
     let finishReason: FinishReason | null = null;
+    let rawReason: string | null = null;
     let model: string | undefined;
+    let calls = 0;
     try {
-      const stream = await ai.models.generateContentStream({ model: deployment.model, ...convertRequest(request, signal) });
+      const stream = await ai.models.generateContentStream({ model: deployment.model, contents: converted.contents, config: converted.config });
       yield { type: 'response-metadata', requestId: null };
       for await (const chunk of stream) {
         requestId ??= chunk.responseId ?? null;
@@ -62,8 +67,13 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
         const candidate = chunk.candidates?.[0];
         for (const part of candidate?.content?.parts ?? []) {
           if (part.text && !part.thought) yield { type: 'text-delta', text: part.text };
+          // Gemini sends each call whole, with no id of its own on the Gemini API: Fanout makes one
+          if (part.functionCall?.name) yield { type: 'tool-call', id: part.functionCall.id ?? `call_${++calls}`, name: part.functionCall.name, arguments: part.functionCall.args ?? {} };
         }
-        if (candidate?.finishReason) finishReason = mapFinishReason(candidate.finishReason);
+        if (candidate?.finishReason) {
+          rawReason = candidate.finishReason;
+          finishReason = mapFinishReason(candidate.finishReason);
+        }
         const usage = chunk.usageMetadata;
         if (usage && candidate?.finishReason) yield { type: 'usage', usage: mapUsage(usage) };
       }
@@ -75,7 +85,8 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
         yield { type: 'error', error: providerError('content_filter', `${service} (deployment "${deployment.id}") stopped the answer with its safety filter.`, { requestId, retryable: false }) };
         return;
       }
-      yield { type: 'finish', reason: finishReason, ...(model ? { model } : {}), requestId };
+      // a finish with tool calls is tool_calls on every cloud (Gemini says STOP)
+      yield { type: 'finish', reason: calls && finishReason === 'stop' ? 'tool_calls' : finishReason, rawReason, ...(model ? { model } : {}), requestId };
     } catch (cause) {
       yield { type: 'error', error: toProviderError(cause, service, deployment.id, origin, requestId, proxyFor(origin, call.transport.network)) };
     }

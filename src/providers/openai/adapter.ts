@@ -27,7 +27,7 @@ export const openaiAdapter: ProviderAdapter<OpenAIDeployment | OpenAICompatibleD
         model: deployment.model,
         service: compatible ? `The server at ${new URL(baseURL).host}` : 'OpenAI',
         origin: new URL(baseURL).origin,
-        maxTokensField: compatible ? 'max_tokens' : 'max_completion_tokens',
+        dialect: { maxTokensField: compatible ? 'max_tokens' : 'max_completion_tokens', jsonSchema: 'yes' },
         proxy: proxyFor(baseURL, call.transport.network),
       },
       call,

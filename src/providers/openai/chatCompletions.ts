@@ -1,12 +1,14 @@
 /**
- * Streams one chat completion through an `openai` SDK client. Serves OpenAI, every OpenAI-compatible
- * server and Azure OpenAI: the vendor differences live in how the client is built, not here.
+ * Streams one chat completion through an `openai` SDK client. Serves OpenAI, every OpenAI-compatible server, Azure
+ * OpenAI and Vertex AI's OpenAI endpoint: the vendor differences live in how the client is built and in the dialect
+ * (max-tokens field, json_schema support), not here. Tool calls stream as fragments and are assembled here.
  */
 import type { OpenAI } from 'openai';
 import type { ProviderCall } from '../../core/engine/adapter';
 import { providerError, type FinishReason, type StreamPart } from '../../core/request/stream';
+import { ToolCallAssembler } from '../toolCallAssembler';
+import { convertRequest, type ChatCompletionsDialect } from './convertRequest';
 import { toProviderError } from './errors';
-import { convertRequest } from './convertRequest';
 import { mapFinishReason } from './finishReason';
 import { mapUsage } from './usage';
 
@@ -16,20 +18,23 @@ export interface ChatCompletionsTarget {
   model: string;
   service: string;
   origin: string;
-  /** OpenAI's newer models take `max_completion_tokens`; most compatible servers know only `max_tokens`. */
-  maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  dialect: Omit<ChatCompletionsDialect, 'service'>;
   /** The proxy the request goes through, if any: connection failures then name it. */
   proxy: string | null;
 }
 
 export async function* streamChatCompletions(target: ChatCompletionsTarget, call: ProviderCall): AsyncGenerator<StreamPart> {
   const { request, deployment, signal } = call;
-  const body = convertRequest(target.model, request, target.maxTokensField);
+  const converted = convertRequest(target.model, request, { ...target.dialect, service: target.service });
+  for (const warning of converted.warnings) yield { type: 'warning', ...warning };
+  if (converted.structuredOutput) yield { type: 'structured-output', mode: converted.structuredOutput };
   let requestId: string | null = null;
   let finishReason: FinishReason | null = null;
+  let rawReason: string | null = null;
   let model: string | undefined;
+  const toolCalls = new ToolCallAssembler();
   try {
-    const { data: stream, request_id } = await target.client.chat.completions.create(body, { signal }).withResponse();
+    const { data: stream, request_id } = await target.client.chat.completions.create(converted.body, { signal }).withResponse();
     requestId = request_id;
     yield { type: 'response-metadata', requestId };
     for await (const chunk of stream) {
@@ -39,18 +44,25 @@ export async function* streamChatCompletions(target: ChatCompletionsTarget, call
       const choice = chunk.choices[0];
       const text = choice?.delta?.content;
       if (text) yield { type: 'text-delta', text };
-      if (choice?.finish_reason) finishReason = mapFinishReason(choice.finish_reason);
+      for (const fragment of choice?.delta?.tool_calls ?? []) {
+        yield toolCalls.add(fragment.index ?? fragment.id ?? 0, { id: fragment.id ?? null, name: fragment.function?.name ?? null, arguments: fragment.function?.arguments ?? null });
+      }
+      if (choice?.finish_reason) {
+        rawReason = choice.finish_reason;
+        finishReason = mapFinishReason(choice.finish_reason);
+      }
       if (chunk.usage) yield { type: 'usage', usage: mapUsage(chunk.usage) };
     }
     if (finishReason === null) {
       yield { type: 'error', error: providerError('network', `The ${target.service} stream ended without a finish reason: the connection may have dropped. Retry.`, { requestId, retryable: true }) };
       return;
     }
+    yield* toolCalls.finish();
     if (finishReason === 'content_filter') {
       yield { type: 'error', error: providerError('content_filter', `${target.service} (deployment "${deployment.id}") stopped the answer with its content filter.`, { requestId, retryable: false }) };
       return;
     }
-    yield { type: 'finish', reason: finishReason, ...(model ? { model } : {}), requestId };
+    yield { type: 'finish', reason: toolCalls.size ? 'tool_calls' : finishReason, rawReason, ...(model ? { model } : {}), requestId };
   } catch (cause) {
     yield { type: 'error', error: toProviderError(cause, target, deployment.id, requestId) };
   }

@@ -22,7 +22,7 @@ export const vertexOpenAIAdapter: ProviderAdapter<VertexOpenAIDeployment> = {
     // the SDK sends its apiKey as "Authorization: Bearer …", which is what Vertex AI takes
     const client = new OpenAI({ apiKey: credential.token, baseURL, maxRetries: 0, timeout: 24 * 3600_000, ...(fetch ? { fetch } : {}) });
     yield* streamChatCompletions(
-      { client, model: deployment.model, service: 'Vertex AI', origin: new URL(baseURL).origin, maxTokensField: 'max_tokens', proxy: proxyFor(baseURL, call.transport.network) },
+      { client, model: deployment.model, service: 'Vertex AI', origin: new URL(baseURL).origin, dialect: { maxTokensField: 'max_tokens', jsonSchema: 'yes' }, proxy: proxyFor(baseURL, call.transport.network) },
       call,
     );
   },

@@ -3,6 +3,7 @@
  * They answer through VS Code, so Fanout times them the same way, counts their tokens with the model's own
  * counter, and shows no cost: the editor's chat subscription prices them, not a per-token rate.
  */
+import { textOf } from '../../core/request/chatRequest';
 import * as vscode from 'vscode';
 import type { DeploymentResult } from '../../core/engine/fanout';
 import { providerError, type ChatRequest, type ProviderError } from '../../core/request/stream';
@@ -40,7 +41,8 @@ function toProviderError(cause: unknown, model: vscode.LanguageModelChat): Provi
 /** Streams one answer from an editor chat model, timed like a deployment. */
 export async function runEditorModel(model: vscode.LanguageModelChat, request: ChatRequest, signal: AbortSignal, onText: (text: string, atMs: number) => void): Promise<DeploymentResult> {
   const messages = request.messages.map((message, index) => {
-    const content = index === 0 && request.system ? `${request.system}\n\n${message.content}` : message.content;
+    const text = textOf(message);
+    const content = index === 0 && request.system ? `${request.system}\n\n${text}` : text;
     return message.role === 'assistant' ? vscode.LanguageModelChatMessage.Assistant(content) : vscode.LanguageModelChatMessage.User(content);
   });
   const cancellation = new vscode.CancellationTokenSource();

@@ -23,6 +23,7 @@ async function play(scripts: Record<string, Step[][]>, extra: Partial<FanoutOpti
   }));
   const byId: Record<string, DeploymentResult> = Object.fromEntries(results.map((result) => [result.deployment, result]));
   const retries = events.flatMap((event) => (event.type === 'retry' ? [event] : []));
+  assert.equal(clock.pending, 0, 'a finished fan-out leaves no timer behind (deadline, idle, retry wait)');
   return { results, byId, calls: adapter.calls, events, retries, endedAt: clock.now() };
 }
 
@@ -191,6 +192,25 @@ describe('fan-out engine timing (virtual clock)', () => {
     assert.equal(costUsd, (9 * 0.15 + 11 * 0.6) / 1_000_000);
     const textAt = events.flatMap((event) => (event.type === 'part' && event.part.type === 'text-delta' ? [event.atMs] : []));
     assert.deepEqual(textAt, [200, 220, 240, 260, 280, 300, 320, 340, 360, 380, 400]);
+  });
+
+  it('reports each part as it arrives, not when the run ends', async () => {
+    const clock = new VirtualClock();
+    const adapter = new ScriptedAdapter(clock, { a: [answer({ firstTokenMs: 100, tokens: ['one', ' two', ' three'], gapMs: 100 })] });
+    const seen: string[] = [];
+    const running = runFanout(PROMPT, [deployment('a')], {
+      loadAdapter: async () => adapter, credentials: testCredentials(), clock,
+      onEvent: (event) => seen.push(event.type !== 'part' ? event.type : `${event.atMs}:${event.part.type === 'text-delta' ? event.part.text : event.part.type}`),
+    });
+    await clock.advance(99);
+    assert.deepEqual(seen, ['start', '0:response-metadata']);
+    await clock.advance(1);
+    assert.deepEqual(seen.slice(2), ['100:one']);
+    await clock.advance(150);
+    assert.deepEqual(seen.slice(2), ['100:one', '200: two']);
+    const [result] = await clock.run(running);
+    assert.deepEqual(seen.slice(4), ['300: three', '300:usage', '300:finish', 'result']);
+    assert.equal(result?.metrics.totalMs, 300);
   });
 
   it('times credential look-up apart, never inside ttft', async () => {

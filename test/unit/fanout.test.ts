@@ -1,4 +1,8 @@
-/** The fan-out engine against the emulators through the real adapters: concurrency, isolation, cancel, timeouts, retries, metrics. */
+/**
+ * The fan-out engine against the emulators through the real adapters: concurrency, isolation, cancel, timeouts,
+ * retries, metrics, as they show on the wire. No assertion here measures the machine: exact timings are asserted
+ * on a virtual clock in fanoutTiming.test.ts, and real-time bounds live in the chaos lane (test/chaos/realTime.test.ts).
+ */
 import * as assert from 'node:assert/strict';
 import type { Deployment } from '../../src/core/config/deployment';
 import { runFanout, type FanoutEvent, type FanoutOptions } from '../../src/core/engine/fanout';
@@ -21,27 +25,23 @@ describe('fan-out engine', () => {
     return [all.openai, all.azure, all.bedrock, all.gemini];
   };
   const allRequests = () => [emulators.openai, emulators.bedrock, emulators.google].flatMap((emulator) => emulator.server.requests);
+  /** Waits for what the servers see to come true. The bound (1000 polls, 10 s or more) is for liveness, not a measurement. */
+  const until = async (condition: () => boolean, what: string): Promise<void> => {
+    for (let poll = 0; poll < 1000 && !condition(); poll++) await sleep(10);
+    assert.ok(condition(), `never came true: ${what}`);
+  };
 
-  it('starts every deployment at once: wall time is the slowest, not the sum', async () => {
-    // warm up: load each adapter's SDK once, so module loading is not part of the measurement
-    await runFanout(PROMPT, four(), options());
-    emulators.reset();
-    const slow = { firstTokenDelayMs: 300, tokens: 6, tokensPerSecond: 50 }; // ≈ 400 ms each
-    for (const emulator of [emulators.openai, emulators.bedrock, emulators.google]) emulator.behaviour.reset({ default: slow });
-    const started = performance.now();
-    const results = await runFanout(PROMPT, four(), options());
-    const wall = performance.now() - started;
-    assert.deepEqual(results.map((result) => result.status), ['ok', 'ok', 'ok', 'ok'], JSON.stringify(results.map((r) => r.error)));
-    const slowest = Math.max(...results.map((result) => result.metrics.totalMs!));
-    assert.ok(wall < slowest + 150, `wall ${wall.toFixed(0)} ms vs slowest ${slowest.toFixed(0)} ms`);
-    assert.ok(wall < 800, `sequential would take ~1600 ms; took ${wall.toFixed(0)} ms`);
-    const starts = allRequests().map((request) => request.startedAt);
-    // request start times come from three servers' clocks; each server's own requests start together
+  it('starts every deployment at once: every request is on the wire while the others are still open', async () => {
+    for (const emulator of [emulators.openai, emulators.bedrock, emulators.google]) emulator.behaviour.reset({ default: { tokens: 100, stallAfterTokens: 2 } });
+    const controller = new AbortController();
+    const running = runFanout(PROMPT, four(), options({ signal: controller.signal }));
+    // every answer stalls until cancelled: a fan-out that sent one request after another would never get here
+    await until(() => allRequests().length === 4, 'all four requests sent');
     for (const emulator of [emulators.openai, emulators.bedrock, emulators.google]) {
-      const times = emulator.server.requests.map((request) => request.startedAt);
-      assert.ok(Math.max(...times) - Math.min(...times) < 100, `starts spread ${JSON.stringify(times)}`);
+      assert.equal(emulator.server.inFlight, emulator.server.requests.length, 'every request is still open');
     }
-    assert.equal(starts.length, 4);
+    controller.abort();
+    assert.deepEqual((await running).map((result) => result.status), ['cancelled', 'cancelled', 'cancelled', 'cancelled']);
   });
 
   it('one failing and one stalling deployment neither delay nor break the others', async () => {
@@ -57,11 +57,11 @@ describe('fan-out engine', () => {
     assert.equal(byId['bedrock-haiku']?.text, '[us.anthropic.claude-3-5-haiku-20241022-v1:0] Fanout');
     for (const id of ['azure-gpt4o', 'gemini-flash']) {
       assert.equal(byId[id]?.status, 'ok', id);
-      assert.ok(byId[id]!.metrics.totalMs! < 300, `${id} took ${byId[id]!.metrics.totalMs} ms beside a stalled stream`);
+      assert.equal(byId[id]?.finishReason, 'stop', id);
     }
   });
 
-  it('cancel closes every connection within 1 s, seen from the servers', async () => {
+  it('cancel closes every connection, seen from the servers', async () => {
     const all = deploymentsFor(emulators);
     for (const emulator of [emulators.openai, emulators.bedrock, emulators.google]) emulator.behaviour.reset({ default: { tokens: 100, stallAfterTokens: 2 } });
     const controller = new AbortController();
@@ -69,38 +69,31 @@ describe('fan-out engine', () => {
       runFanout(PROMPT, [all.openai, all.azure, all.bedrock, all.gemini, all.vertex], options({ signal: controller.signal })),
       runFanout(PROMPT, [{ ...all.bedrock, id: 'bedrock-h1' }], options({ signal: controller.signal, transport: { http1: true } })),
     ]).then((runs) => runs.flat());
-    // wait until every server is streaming
-    for (let i = 0; i < 100 && allRequests().length < 6; i++) await sleep(20);
-    await sleep(100);
-    assert.equal(allRequests().length, 6);
+    await until(() => allRequests().length === 6, 'every server is streaming');
     assert.deepEqual(emulators.bedrock.server.requests.map((request) => request.httpVersion).sort(), ['1.1', '2.0']);
-    const abortedAt = new Map([emulators.openai, emulators.bedrock, emulators.google].map((emulator) => [emulator, emulator.server.now()]));
     controller.abort();
     const results = await running;
     assert.deepEqual(results.map((result) => result.status), Array(6).fill('cancelled'));
-    await sleep(1000);
-    for (const emulator of [emulators.openai, emulators.bedrock, emulators.google]) {
-      for (const request of emulator.server.requests) {
-        assert.ok(request.closedAt !== undefined, `${request.path} still open 1 s after cancel`);
-        assert.ok(request.closedAt! - abortedAt.get(emulator)! < 1000, `${request.path} closed ${request.closedAt! - abortedAt.get(emulator)!} ms after cancel`);
-      }
-      assert.equal(emulator.server.inFlight, 0);
+    // how fast, in real time, is the chaos lane's question; here: every connection does get closed
+    const servers = [emulators.openai, emulators.bedrock, emulators.google];
+    await until(() => servers.every((emulator) => emulator.server.inFlight === 0), 'every request closed after cancel');
+    for (const emulator of servers) {
+      for (const request of emulator.server.requests) assert.ok(request.closedAt !== undefined, `${request.path} still open after cancel`);
     }
-    assert.equal(emulators.openai.server.openSockets + emulators.google.server.openSockets, 0, 'HTTP/1.1 sockets left open');
+    await until(() => emulators.openai.server.openSockets + emulators.google.server.openSockets === 0, 'no HTTP/1.1 socket left open');
   });
 
   it('a stream that stalls after text ends at the idle timeout on every provider, and is not retried', async () => {
     const all = deploymentsFor(emulators);
     const list: Deployment[] = [all.openai, all.azure, all.bedrock, all.vertex, all.gemini];
     for (const emulator of [emulators.openai, emulators.bedrock, emulators.google]) emulator.behaviour.reset({ default: { tokens: 10, stallAfterTokens: 3, tokensPerSecond: 200 } });
-    const started = performance.now();
     const results = (await Promise.all([
       runFanout(PROMPT, list, options({ idleTimeoutMs: 300 })),
       runFanout(PROMPT, [{ ...all.bedrock, id: 'bedrock-h1' }], options({ idleTimeoutMs: 300, transport: { http1: true } })),
     ])).flat();
-    assert.ok(performance.now() - started < 1500);
     for (const result of results) {
       assert.equal(result.status, 'timeout', result.deployment);
+      assert.match(result.error?.message ?? '', /stalled: no data for 0.3 s/, result.deployment);
       assert.match(result.text, / Fanout streams$/, result.deployment);
       assert.equal(result.retries, 0, result.deployment);
     }
@@ -110,18 +103,18 @@ describe('fan-out engine', () => {
 
   it('a response that never starts ends at the first-byte timeout', async () => {
     emulators.openai.behaviour.next({ headersDelayMs: 3000 });
-    const started = performance.now();
     const [result] = await runFanout(PROMPT, [deploymentsFor(emulators).openai], options({ firstByteTimeoutMs: 200, retry: { maxRetries: 0 } }));
     assert.equal(result?.status, 'timeout');
     assert.match(result?.error?.message ?? '', /No response within 0.2 s/);
-    assert.ok(performance.now() - started < 1000);
+    assert.equal(emulators.openai.server.requests.length, 1);
   });
 
-  it('the overall timeout ends a slow stream with the text so far', async () => {
-    emulators.google.behaviour.next({ tokens: 50, tokensPerSecond: 10 });
+  it('the overall timeout ends a stream with the text so far', async () => {
+    emulators.google.behaviour.next({ tokens: 50, stallAfterTokens: 2 });
     const [result] = await runFanout(PROMPT, [deploymentsFor(emulators).gemini], options({ timeoutMs: 400 }));
     assert.equal(result?.status, 'timeout');
-    assert.ok(result!.text.length > 0 && result!.text.length < 100, result?.text);
+    assert.match(result?.error?.message ?? '', /No complete answer within 0.4 s/);
+    assert.equal(result?.text, '[gemini-2.0-flash] Fanout');
     assert.equal(emulators.google.server.requests.length, 1, 'no retry after text');
   });
 
@@ -167,27 +160,18 @@ describe('fan-out engine', () => {
   });
 
   it('measures ttft, total, tokens/s and cost as DESIGN.md defines them', async () => {
-    await runFanout(PROMPT, [deploymentsFor(emulators).openai], options()); // warm up the SDK import
-    emulators.reset();
     emulators.openai.behaviour.next({ firstTokenDelayMs: 200, tokens: 11, tokensPerSecond: 50 });
     const [result] = await runFanout(PROMPT, [deploymentsFor(emulators).openai], options());
     const { ttftMs, totalMs, tokensPerSecond, inputTokens, outputTokens, costUsd } = result!.metrics;
-    assert.ok(ttftMs! >= 200 && ttftMs! < 260, `ttft ${ttftMs}`);
-    assert.ok(totalMs! >= 400 && totalMs! < 500, `total ${totalMs}`); // 200 + 10 × 20 ms
+    // taken where the bytes arrive: never before the server sent them (upper bounds measure the machine: chaos lane)
+    assert.ok(ttftMs! >= 200, `ttft ${ttftMs}`);
+    assert.ok(totalMs! >= 400, `total ${totalMs}`); // 200 + 10 × 20 ms
     assert.equal(tokensPerSecond, Math.round((11 / ((totalMs! - ttftMs!) / 1000)) * 10) / 10);
     assert.equal(inputTokens, 9);
     assert.equal(outputTokens, 11);
     assert.equal(costUsd, (9 * 0.15 + 11 * 0.6) / 1_000_000);
     assert.equal(result?.finishReason, 'stop');
     assert.match(result?.requestId ?? '', /^req_/);
-  });
-
-  it('times credential look-up apart, never inside ttft', async () => {
-    const slowCredentials = testCredentials();
-    const resolver = { resolve: async (...args: Parameters<typeof slowCredentials.resolve>) => (await sleep(300), slowCredentials.resolve(...args)) };
-    const [result] = await runFanout(PROMPT, [deploymentsFor(emulators).gemini], { loadAdapter, credentials: resolver });
-    assert.ok(result!.credentialMs >= 295, `credential ${result!.credentialMs}`);
-    assert.ok(result!.metrics.ttftMs! < 150, `ttft ${result!.metrics.ttftMs}`);
   });
 
   it('a credential that cannot be found fails that deployment only, with its reason', async () => {

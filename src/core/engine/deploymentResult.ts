@@ -1,0 +1,77 @@
+/** One deployment's result as every front end shows it, and how it is built from the run's record (metrics, cost). */
+import type { Deployment, ProviderKind } from '../config/deployment';
+import { costOf } from '../results/pricing';
+import type { FinishReason, ProviderError } from '../request/stream';
+import type { RunRecord } from './runRecord';
+
+export type RunStatus = 'ok' | 'error' | 'timeout' | 'cancelled';
+
+export interface Metrics {
+  ttftMs: number | null;
+  totalMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  tokensPerSecond: number | null;
+  costUsd: number | null;
+}
+
+export interface DeploymentResult {
+  deployment: string;
+  /** A cloud provider, or `vscode-lm` for a chat model the editor itself offers (playground only). */
+  provider: ProviderKind | 'vscode-lm';
+  model: string;
+  status: RunStatus;
+  text: string;
+  finishReason: FinishReason | null;
+  metrics: Metrics;
+  error: ProviderError | null;
+  requestId: string | null;
+  /** The model id the service said answered, when it differs from or refines `model`. */
+  answeredModel: string | null;
+  /** Retries made before the first token (each one was reported as a `retry` event). */
+  retries: number;
+  /** Time spent getting the credential (SSO, Entra, ADC…), kept out of ttft. */
+  credentialMs: number;
+  /** Where the credential came from, in words ("the key saved for https://…", "AWS profile \"dev\""); never the secret. */
+  credentialSource: string | null;
+  /** Why cost is null, or which rate was used. */
+  costNote: string | null;
+  cachedInputTokens: number | null;
+}
+
+export function toResult(deployment: Deployment, record: RunRecord): DeploymentResult {
+  const cost = costOf(deployment, record.usage);
+  const outputTokens = record.usage?.outputTokens ?? null;
+  const generationMs = record.ttftMs !== null && record.totalMs !== null ? record.totalMs - record.ttftMs : null;
+  return {
+    deployment: deployment.id,
+    provider: deployment.provider,
+    model: deployment.model,
+    status: statusOf(record.error),
+    text: record.text,
+    finishReason: record.finishReason,
+    metrics: {
+      ttftMs: record.ttftMs,
+      totalMs: record.totalMs,
+      inputTokens: record.usage?.inputTokens ?? null,
+      outputTokens,
+      tokensPerSecond: outputTokens && generationMs && generationMs > 0 ? Math.round((outputTokens / (generationMs / 1000)) * 10) / 10 : null,
+      costUsd: cost.costUsd,
+    },
+    error: record.error,
+    requestId: record.requestId,
+    answeredModel: record.answeredModel && record.answeredModel !== deployment.model ? record.answeredModel : null,
+    retries: record.retries,
+    credentialMs: record.credentialMs,
+    credentialSource: record.credentialSource,
+    costNote: cost.note,
+    cachedInputTokens: record.usage?.cachedInputTokens ?? null,
+  };
+}
+
+function statusOf(error: ProviderError | null): RunStatus {
+  if (error === null) return 'ok';
+  if (error.kind === 'timeout') return 'timeout';
+  if (error.kind === 'cancelled') return 'cancelled';
+  return 'error';
+}

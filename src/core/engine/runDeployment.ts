@@ -1,0 +1,67 @@
+/**
+ * One deployment's run, as named steps: look up the credential (timed apart), check what would stop the
+ * call before it is sent, load the adapter, start the deadline and run the attempts, then build the result.
+ */
+import type { Deployment, ProviderKind } from '../config/deployment';
+import { providerError, type ChatRequest } from '../request/stream';
+import type { ProviderAdapter } from './adapter';
+import { runAttempts } from './attemptLoop';
+import { realClock, roundMs } from './clock';
+import { lookUpCredential } from './credentialLookup';
+import { toResult, type DeploymentResult } from './deploymentResult';
+import { limitsFrom, type FanoutOptions } from './fanoutOptions';
+import { RunCancellation } from './runCancellation';
+import { emptyRunRecord, type RunRecord } from './runRecord';
+
+export type AdapterSource = (kind: ProviderKind) => Promise<ProviderAdapter>;
+
+export async function runDeployment(request: ChatRequest, deployment: Deployment, options: FanoutOptions, adapterFor: AdapterSource): Promise<DeploymentResult> {
+  const emit = options.onEvent ?? (() => {});
+  const clock = options.clock ?? realClock;
+  const limits = limitsFrom(options);
+  const cancellation = new RunCancellation(options.signal, clock, limits.timeoutMs);
+  const record = emptyRunRecord();
+  emit({ type: 'start', deployment: deployment.id });
+
+  try {
+    const credential = await lookUpCredential(options.credentials, deployment, clock, cancellation.signal);
+    record.credentialMs = credential.credentialMs;
+    if (credential.result.ok) record.credentialSource = credential.result.credential.source;
+    const networkProblem = options.transport?.network?.problem;
+    if (!credential.result.ok) {
+      record.error = credential.result.error;
+    } else if (networkProblem) {
+      record.error = providerError('bad_request', networkProblem, { retryable: false });
+    } else if (!cancellation.signal.aborted) {
+      const adapter = await loadAdapter(deployment, adapterFor, record);
+      if (adapter) {
+        const sentAt = clock.now();
+        cancellation.startDeadline();
+        const call = { deployment, request: withDeploymentParams(request, deployment), credential: credential.result.credential, transport: options.transport ?? {} };
+        await runAttempts({ adapter, call, record, cancellation, limits, clock, sentAt, emit });
+        record.totalMs = roundMs(clock.now() - sentAt);
+      }
+    }
+  } finally {
+    cancellation.dispose();
+  }
+
+  const result = toResult(deployment, record);
+  emit({ type: 'result', result });
+  return result;
+}
+
+/** The request's own params win over the deployment's. */
+function withDeploymentParams(request: ChatRequest, deployment: Deployment): ChatRequest {
+  return { ...request, params: { ...deployment.params, ...request.params } };
+}
+
+/** The adapter, or null with the reason left in the record. */
+async function loadAdapter(deployment: Deployment, adapterFor: AdapterSource, record: RunRecord): Promise<ProviderAdapter | null> {
+  try {
+    return await adapterFor(deployment.provider);
+  } catch (cause) {
+    record.error = providerError('unknown', `Could not load the ${deployment.provider} provider: ${(cause as Error).message}`, { retryable: false });
+    return null;
+  }
+}

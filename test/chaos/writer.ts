@@ -1,7 +1,7 @@
 /** A window that writes history and spend as fast as it can until it is killed (the crash test's victim). */
 import { HistoryStore } from '../../src/core/storage/history';
 import { SpendLedger } from '../../src/core/storage/ledger';
-import type { DeploymentResult } from '../../src/core/engine/fanout';
+import { PLAIN_ANSWER, type DeploymentResult } from '../../src/core/engine/fanout';
 
 const [historyFile, ledgerFile, tag, limit, keep] = process.argv.slice(2) as [string, string, string, string | undefined, string | undefined];
 /** Without a limit it writes until it is killed; with one it writes that many records and exits. */
@@ -13,6 +13,7 @@ const text = 'answer text '.repeat(4000); // ~48 KB a record: writes take long e
 async function loop(): Promise<void> {
   for (let n = 0; n < count; n++) {
     const result: DeploymentResult = {
+      ...PLAIN_ANSWER,
       deployment: 'd', provider: 'openai', model: 'gpt-4o-mini', status: 'ok', text, finishReason: 'stop', error: null, requestId: null, answeredModel: null,
       retries: 0, credentialMs: 0, credentialSource: null, costNote: null, cachedInputTokens: null,
       metrics: { ttftMs: 1, totalMs: 2, inputTokens: 1, outputTokens: 1, tokensPerSecond: 1, costUsd: 0.001 },

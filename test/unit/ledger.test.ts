@@ -3,11 +3,12 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeploymentResult } from '../../src/core/engine/fanout';
+import { PLAIN_ANSWER, type DeploymentResult } from '../../src/core/engine/fanout';
 import { SpendLedger } from '../../src/core/storage/ledger';
 
 function result(deployment: string, costUsd: number | null, provider: DeploymentResult['provider'] = 'openai'): DeploymentResult {
   return {
+    ...PLAIN_ANSWER,
     deployment, provider, model: 'gpt-4o-mini', status: 'ok', text: 'x', finishReason: 'stop', error: null, requestId: null, answeredModel: null,
     retries: 0, credentialMs: 0, credentialSource: null, costNote: null, cachedInputTokens: null,
     metrics: { ttftMs: 1, totalMs: 2, inputTokens: 10, outputTokens: 20, tokensPerSecond: 1, costUsd },

@@ -6,7 +6,7 @@ import { providerError } from '../../src/core/request/stream';
 
 const policy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 20_000 };
 const rateLimit = (retryAfterMs?: number) => providerError('rate_limit', '429', retryAfterMs === undefined ? {} : { retryAfterMs });
-const failed = (extra: Partial<FailedAttempt> = {}): FailedAttempt => ({ error: rateLimit(), attempt: 0, text: '', remainingMs: 100_000, aborted: false, ...extra });
+const failed = (extra: Partial<FailedAttempt> = {}): FailedAttempt => ({ error: rateLimit(), attempt: 0, outputStarted: false, remainingMs: 100_000, aborted: false, ...extra });
 
 describe('retry delay', () => {
   it('backs off base × 2^attempt with ±20 % jitter, capped at the longest delay', () => {
@@ -27,7 +27,7 @@ describe('retry delay', () => {
       ['a retry-after past the longest delay', failed({ error: rateLimit(20_001) }), null],
       ['a wait ending just before the deadline', failed({ error: rateLimit(150), remainingMs: 151 }), 150],
       ['a wait ending at the deadline', failed({ error: rateLimit(150), remainingMs: 150 }), null],
-      ['text already shown', failed({ text: 'Hel' }), null],
+      ['output already shown', failed({ outputStarted: true }), null],
       ['retries used up', failed({ attempt: 2 }), null],
       ['the last retry', failed({ attempt: 1 }), 1000],
       ['cancelled', failed({ aborted: true }), null],

@@ -18,7 +18,7 @@ export async function runAttempts(run: DeploymentRun): Promise<void> {
     const delayMs = retryDelayMs({
       error: failure,
       attempt,
-      text: record.text,
+      outputStarted: record.outputStarted,
       remainingMs: run.limits.timeoutMs - (clock.now() - run.sentAt),
       aborted: cancellation.signal.aborted,
     }, run.limits.retry);

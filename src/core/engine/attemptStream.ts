@@ -21,12 +21,12 @@ export async function readAttempt(run: DeploymentRun, attemptAbort: AbortControl
       if (next.kind === 'idle') {
         attemptAbort.abort();
         return started
-          ? providerError('timeout', `The stream stalled: no data for ${limits.idleTimeoutMs / 1000} s after it started. The service may be overloaded; retry, or raise the idle timeout.`, { retryable: record.text === '' })
+          ? providerError('timeout', `The stream stalled: no data for ${limits.idleTimeoutMs / 1000} s after it started. The service may be overloaded; retry, or raise the idle timeout.`, { retryable: !record.outputStarted })
           : providerError('timeout', `No response within ${limits.firstByteTimeoutMs / 1000} s of sending the request. Check the endpoint, or raise the first-byte timeout.`);
       }
       if (next.kind === 'done') {
         if (finished) return null;
-        return providerError('network', 'The stream ended before the answer was complete (no finish event). The connection may have dropped; retry.', { retryable: record.text === '' });
+        return providerError('network', 'The stream ended before the answer was complete (no finish event). The connection may have dropped; retry.', { retryable: !record.outputStarted });
       }
       started = true;
       const part = next.part;

@@ -1,8 +1,9 @@
 /** One deployment's result as every front end shows it, and how it is built from the run's record (metrics, cost). */
 import type { Deployment, ProviderKind } from '../config/deployment';
 import { costOf } from '../results/pricing';
-import type { FinishReason, ProviderError } from '../request/stream';
-import type { RunRecord } from './runRecord';
+import type { FinishReason, ProviderError, StructuredOutputMode } from '../request/stream';
+import type { RunRecord, ToolCallResult } from './runRecord';
+import { NO_STRUCTURED_CHECK } from '../results/structuredOutput';
 
 export type RunStatus = 'ok' | 'error' | 'timeout' | 'cancelled';
 
@@ -37,7 +38,21 @@ export interface DeploymentResult {
   /** Why cost is null, or which rate was used. */
   costNote: string | null;
   cachedInputTokens: number | null;
+  /** The tool calls the answer made ([] when none). */
+  toolCalls: ToolCallResult[];
+  /** Settings this cloud or model did not take, said before sending. */
+  warnings: string[];
+  /** How this cloud was made to answer in JSON, when JSON was asked. */
+  structuredOutput: StructuredOutputMode | null;
+  /** The parsed answer when a JSON format was asked (null when it is not JSON). */
+  json: unknown;
+  schemaValid: boolean | null;
+  /** Each error as "/pointer: message". */
+  schemaErrors: string[];
 }
+
+/** The result fields beyond text for an answer that made no tool call and was asked for no format. */
+export const PLAIN_ANSWER = { toolCalls: [], warnings: [], structuredOutput: null, json: null, schemaValid: null, schemaErrors: [] } satisfies Partial<DeploymentResult>;
 
 export function toResult(deployment: Deployment, record: RunRecord): DeploymentResult {
   const cost = costOf(deployment, record.usage);
@@ -66,6 +81,10 @@ export function toResult(deployment: Deployment, record: RunRecord): DeploymentR
     credentialSource: record.credentialSource,
     costNote: cost.note,
     cachedInputTokens: record.usage?.cachedInputTokens ?? null,
+    toolCalls: record.toolCalls,
+    warnings: record.warnings,
+    structuredOutput: record.structuredOutput,
+    ...NO_STRUCTURED_CHECK,
   };
 }
 

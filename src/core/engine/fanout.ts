@@ -13,9 +13,11 @@ import { runDeployment } from './runDeployment';
 
 export type { Clock } from './clock';
 export type { DeploymentResult, Metrics, RunStatus } from './deploymentResult';
+export type { ToolCallResult } from './runRecord';
 export type { FanoutEvent } from './fanoutEvent';
 export type { FanoutOptions, RetryPolicy } from './fanoutOptions';
 export { DEFAULTS } from './fanoutOptions';
+export { PLAIN_ANSWER } from './deploymentResult';
 
 export async function runFanout(request: ChatRequest, deployments: readonly Deployment[], options: FanoutOptions): Promise<DeploymentResult[]> {
   const adapters = new Map<ProviderKind, Promise<ProviderAdapter>>();

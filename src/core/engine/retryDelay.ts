@@ -6,8 +6,8 @@ export interface FailedAttempt {
   error: ProviderError;
   /** 0 for the first attempt. */
   attempt: number;
-  /** Text shown so far: once there is any, nothing is retried. */
-  text: string;
+  /** Whether output (text or a tool call) was shown: once there is any, nothing is retried. */
+  outputStarted: boolean;
   /** Time left before the run's overall deadline. */
   remainingMs: number;
   aborted: boolean;
@@ -20,12 +20,12 @@ export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () 
 
 /**
  * The delay before the next attempt (the service's retry-after when it gave one), or null when the
- * error is to be reported instead: not retryable, text already shown, retries used up, cancelled,
+ * error is to be reported instead: not retryable, output already shown, retries used up, cancelled,
  * a retry-after past the policy's bound, or a wait that would not end before the deadline.
  */
 export function retryDelayMs(failed: FailedAttempt, policy: RetryPolicy, random: () => number = Math.random): number | null {
   const delayMs = failed.error.retryAfterMs ?? backoffDelayMs(failed.attempt, policy, random);
-  const mayRetry = failed.error.retryable && failed.text === '' && failed.attempt < policy.maxRetries && !failed.aborted
+  const mayRetry = failed.error.retryable && !failed.outputStarted && failed.attempt < policy.maxRetries && !failed.aborted
     && delayMs <= policy.maxDelayMs && delayMs < failed.remainingMs;
   return mayRetry ? delayMs : null;
 }

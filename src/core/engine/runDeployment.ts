@@ -9,6 +9,7 @@ import { runAttempts } from './attemptLoop';
 import { realClock, roundMs } from './clock';
 import { lookUpCredential } from './credentialLookup';
 import { toResult, type DeploymentResult } from './deploymentResult';
+import { checkStructuredOutput } from '../results/structuredOutput';
 import { limitsFrom, type FanoutOptions } from './fanoutOptions';
 import { RunCancellation } from './runCancellation';
 import { emptyRunRecord, type RunRecord } from './runRecord';
@@ -47,6 +48,7 @@ export async function runDeployment(request: ChatRequest, deployment: Deployment
   }
 
   const result = toResult(deployment, record);
+  if (record.error === null) Object.assign(result, await checkStructuredOutput(result.text, request));
   emit({ type: 'result', result });
   return result;
 }

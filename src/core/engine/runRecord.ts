@@ -1,5 +1,5 @@
 /** What one deployment's run has gathered so far: the answer, its usage and timings, or the error that ended it. */
-import type { FinishReason, ProviderError, StreamPart, Usage } from '../request/stream';
+import type { FinishReason, ProviderError, StreamPart, StructuredOutputMode, Usage } from '../request/stream';
 import { roundMs } from './clock';
 
 export interface RunRecord {
@@ -14,12 +14,29 @@ export interface RunRecord {
   retries: number;
   credentialMs: number;
   credentialSource: string | null;
+  /** Whole tool calls, in the order they came. */
+  toolCalls: ToolCallResult[];
+  /** Whether any output (text or a tool call's arguments) has arrived: from then on nothing is retried. */
+  outputStarted: boolean;
+  /** What the cloud did not take, said before sending (each once, however many attempts). */
+  warnings: string[];
+  structuredOutput: StructuredOutputMode | null;
+}
+
+/** A tool call as results show it: `arguments` parsed; `error` and `rawArguments` when the cloud sent no JSON object. */
+export interface ToolCallResult {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+  rawArguments?: string;
+  error?: string;
 }
 
 export function emptyRunRecord(): RunRecord {
   return {
     text: '', usage: null, finishReason: null, requestId: null, answeredModel: null, error: null,
     ttftMs: null, totalMs: null, retries: 0, credentialMs: 0, credentialSource: null,
+    toolCalls: [], outputStarted: false, warnings: [], structuredOutput: null,
   };
 }
 
@@ -36,7 +53,24 @@ export function recordPart(record: RunRecord, part: Exclude<StreamPart, { type: 
     case 'text-delta':
       if (part.text === '') return false;
       if (record.ttftMs === null) record.ttftMs = roundMs(atMs);
+      record.outputStarted = true;
       record.text += part.text;
+      break;
+    case 'tool-call-delta':
+      record.outputStarted = true;
+      break;
+    case 'tool-call':
+      record.outputStarted = true;
+      record.toolCalls.push({
+        id: part.id, name: part.name, arguments: part.arguments,
+        ...(part.invalidArguments ? { error: part.invalidArguments, rawArguments: part.rawArguments ?? '' } : {}),
+      });
+      break;
+    case 'warning':
+      if (!record.warnings.includes(part.message)) record.warnings.push(part.message);
+      break;
+    case 'structured-output':
+      record.structuredOutput = part.mode;
       break;
     case 'usage':
       record.usage = part.usage;

@@ -5,7 +5,7 @@
  */
 import { textOf } from '../../core/request/chatRequest';
 import * as vscode from 'vscode';
-import type { DeploymentResult } from '../../core/engine/fanout';
+import { PLAIN_ANSWER, type DeploymentResult } from '../../core/engine/fanout';
 import { providerError, type ChatRequest, type ProviderError } from '../../core/request/stream';
 import type { DeploymentView } from '../../protocol';
 import { CHAT_VENDOR } from './chatModels';
@@ -75,6 +75,7 @@ export async function runEditorModel(model: vscode.LanguageModelChat, request: C
   ]);
   const generation = ttftMs !== null ? totalMs - ttftMs : 0;
   return {
+    ...PLAIN_ANSWER,
     deployment: editorModelId(model), provider: 'vscode-lm', model: model.family || model.name,
     status: error === null ? 'ok' : error.kind === 'cancelled' ? 'cancelled' : 'error',
     text, finishReason: error === null ? 'stop' : null,

@@ -3,7 +3,7 @@
  * reopening a recorded run with its inputs and answers.
  */
 import { randomUUID } from 'node:crypto';
-import type { DeploymentResult } from '../../core/engine/fanout';
+import { PLAIN_ANSWER, type DeploymentResult } from '../../core/engine/fanout';
 import type { ProviderErrorKind } from '../../core/request/stream';
 import { badges } from '../../core/results/summary';
 import type { HistoryEntry } from '../../core/storage/history';
@@ -75,7 +75,7 @@ export class RunHistory {
     const results: DeploymentResult[] = entry.results.map((stored) => ({
       ...stored,
       error: stored.error ? { kind: stored.error.kind as ProviderErrorKind, message: stored.error.message, status: null, retryable: false, requestId: null } : null,
-      answeredModel: null, retries: 0, credentialMs: 0, credentialSource: null, cachedInputTokens: null,
+      answeredModel: null, retries: 0, credentialMs: 0, credentialSource: null, cachedInputTokens: null, ...PLAIN_ANSWER,
     }));
     this.shown.replace(request, results);
     for (const result of results) this.post({ type: 'columnResult', runId, result: toColumnResult(result, known.get(result.deployment), this.services.redact) });

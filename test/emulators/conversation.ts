@@ -44,10 +44,11 @@ export function planAnswer(request: ConversationRequest, behaviour: Behaviour, w
     const name = request.tools.some((tool) => tool.name === request.toolChoice) ? request.toolChoice : request.tools[0]!.name;
     return { kind: 'tool-call', name, argumentFragments: fragments(JSON.stringify(exampleOf(toolSchema(request, name)))) };
   }
-  if (request.toolResult && behaviour.text === undefined) {
+  // a set `text` is the plain answer: conversations with tools and JSON answers are made from the request
+  if (request.toolResult) {
     return { kind: 'text', tokens: `[${who}] The ${request.toolResult.name} tool says: ${request.toolResult.text.slice(0, 80)}`.split(/(?= )/) };
   }
-  if (request.json && behaviour.text === undefined) {
+  if (request.json) {
     const value = request.schema ? exampleOf(request.schema, request.schema) : { answer: `[${who}] Fanout` };
     if (behaviour.jsonInvalid && request.schema && typeof value === 'object' && value !== null) {
       const required = (request.schema.required as string[] | undefined)?.[0];

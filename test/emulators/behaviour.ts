@@ -37,6 +37,8 @@ export interface Behaviour {
   callTool?: string;
   /** Send these arguments for the tool call, verbatim (e.g. malformed JSON). */
   toolArguments?: string;
+  /** Answer `text` (or words) even when JSON or a tool was asked for, as a model that ignores the format does. */
+  ignoreFormat?: boolean;
   /** Asked for JSON with a schema: answer JSON that misses the schema's first required property. */
   jsonInvalid?: boolean;
 }

@@ -36,6 +36,7 @@ export function instructedSchema(system: string): { json: boolean; schema: Schem
 }
 
 export function planAnswer(request: ConversationRequest, behaviour: Behaviour, who: string): AnswerPlan {
+  if (behaviour.ignoreFormat) return { kind: 'text', tokens: answerTokens(behaviour, who) };
   if (behaviour.callTool || behaviour.toolArguments !== undefined) {
     const name = behaviour.callTool ?? request.tools[0]?.name ?? 'unknown_tool';
     return { kind: 'tool-call', name, argumentFragments: fragments(behaviour.toolArguments ?? JSON.stringify(exampleOf(toolSchema(request, name)))) };

@@ -148,8 +148,6 @@ interface Case {
   responseFormat?: ResponseFormat;
   /** A few values read off the recording by eye, so a slip in the helpers above cannot make both sides agree on nothing. */
   anchor: { text?: string; tools?: string[]; inputTokens?: number | null };
-  /** Why this replay is skipped: a bug it exposes in a file this test does not own, left for that file's owner. */
-  knownBug?: string;
 }
 
 const EXPECTED_FROM: Record<Kind, (chunks: readonly unknown[]) => Expected> = {
@@ -180,7 +178,6 @@ const CASES: Case[] = [
     // outside completion_tokens (total 513 = 291 + 26 + 196) and bills them as output: the recording's own
     // cost_in_usd_ticks (1,330,500 = $0.00013305) is 1 uncached + 290 cached input and 222 output tokens at grok-3-mini's list
     // prices ($0.30, $0.075, $0.50 per million). Fanout reports 26 output tokens. Unskip when usage.ts counts what the total holds beyond the prompt.
-    knownBug: 'xAI reasoning tokens are left out of outputTokens (src/providers/openai/usage.ts)',
   },
   { file: 'openai-compatible/anthropic-tool-call', kind: 'openai-compatible', anchor: { text: 'Reading it.', tools: ['read_file'], inputTokens: null } },
   { file: 'openai-compatible/cerebras-json-step1-tool-call', kind: 'openai-compatible', responseFormat: RESULT_SCHEMA, anchor: { text: '', tools: ['nonUsefulTool'], inputTokens: 322 } },
@@ -267,7 +264,7 @@ describe('replayed recordings: each cloud\'s real responses through the official
   for (const testCase of CASES) {
     const over = testCase.kind === 'bedrock' ? (testCase.http1 ? ' (HTTP/1.1)' : ' (HTTP/2)') : '';
     // a replay that exposes a bug in an adapter stays written and skipped: see the case's comment
-    (testCase.knownBug ? it.skip : it)(`${testCase.file} as ${testCase.kind}${over}: text, tool calls, finish and usage as recorded`, async () => {
+    it(`${testCase.file} as ${testCase.kind}${over}: text, tool calls, finish and usage as recorded`, async () => {
       const { result, expected, recording } = await replayed(testCase);
       assert.ok(expected.text.startsWith(testCase.anchor.text ?? ''), `the recording's text begins ${JSON.stringify(testCase.anchor.text)}`);
       if (testCase.anchor.text === '') assert.equal(expected.text, '');

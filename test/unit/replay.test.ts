@@ -263,7 +263,6 @@ describe('replayed recordings: each cloud\'s real responses through the official
 
   for (const testCase of CASES) {
     const over = testCase.kind === 'bedrock' ? (testCase.http1 ? ' (HTTP/1.1)' : ' (HTTP/2)') : '';
-    // a replay that exposes a bug in an adapter stays written and skipped: see the case's comment
     it(`${testCase.file} as ${testCase.kind}${over}: text, tool calls, finish and usage as recorded`, async () => {
       const { result, expected, recording } = await replayed(testCase);
       assert.ok(expected.text.startsWith(testCase.anchor.text ?? ''), `the recording's text begins ${JSON.stringify(testCase.anchor.text)}`);

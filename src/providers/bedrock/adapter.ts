@@ -3,6 +3,7 @@
  * the default chain, or a Bedrock API key as a bearer token). HTTP/2 by default, as the SDK does;
  * HTTP/1.1 on request.
  */
+import { beforeSending } from '../beforeSending';
 import type { BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockRuntimeClient, ConverseStreamCommand, NodeHttp2Handler, NodeHttpHandler } from './sdk';
 import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
@@ -44,8 +45,7 @@ export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
     }
     const client = new BedrockRuntimeClient(config);
     const converted = convertRequest(deployment.model, request);
-    for (const warning of converted.warnings) yield { type: 'warning', ...warning };
-    if (converted.structuredOutput) yield { type: 'structured-output', mode: converted.structuredOutput };
+    yield* beforeSending(converted);
     let requestId: string | null = null;
     let finishReason: FinishReason | null = null;
     let rawReason: string | null = null;

@@ -3,6 +3,7 @@
  * Gemini API (API key), both with @google/genai. The token is fetched before the clock starts and
  * handed to genai as a ready client, so no auth look-up happens inside the timed request.
  */
+import { beforeSending } from '../beforeSending';
 import type { GoogleGenAIOptions } from '@google/genai';
 import { GoogleGenAI, OAuth2Client } from './sdk';
 import { toProviderError } from './errors';
@@ -47,8 +48,7 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
     }
     const ai = new GoogleGenAI(options);
     const converted = convertRequest(request, signal);
-    for (const warning of converted.warnings) yield { type: 'warning', ...warning };
-    if (converted.structuredOutput) yield { type: 'structured-output', mode: converted.structuredOutput };
+    yield* beforeSending(converted);
     let requestId: string | null = null;
     let finishReason: FinishReason | null = null;
     let rawReason: string | null = null;

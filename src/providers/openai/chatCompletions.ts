@@ -3,6 +3,7 @@
  * OpenAI and Vertex AI's OpenAI endpoint: the vendor differences live in how the client is built and in the dialect
  * (max-tokens field, json_schema support), not here. Tool calls stream as fragments and are assembled here.
  */
+import { beforeSending } from '../beforeSending';
 import type { OpenAI } from 'openai';
 import type { ProviderCall } from '../../core/engine/adapter';
 import { providerError, type FinishReason, type StreamPart } from '../../core/request/stream';
@@ -26,8 +27,7 @@ export interface ChatCompletionsTarget {
 export async function* streamChatCompletions(target: ChatCompletionsTarget, call: ProviderCall): AsyncGenerator<StreamPart> {
   const { request, deployment, signal } = call;
   const converted = convertRequest(target.model, request, { ...target.dialect, service: target.service });
-  for (const warning of converted.warnings) yield { type: 'warning', ...warning };
-  if (converted.structuredOutput) yield { type: 'structured-output', mode: converted.structuredOutput };
+  yield* beforeSending(converted);
   let requestId: string | null = null;
   let finishReason: FinishReason | null = null;
   let rawReason: string | null = null;

@@ -14,7 +14,7 @@ const vsix = join(mkdtempSync(join(tmpdir(), 'fanout-demo-vsix-')), 'fanout.vsix
 execFileSync(process.execPath, [join(ROOT, 'scripts/package.mjs'), '--out', vsix], { cwd: ROOT, stdio: 'ignore' });
 const { startDemoEmulators, DEMO_KEYS } = require(join(ROOT, 'out/test/emulators/demo.js'));
 const emulators = await startDemoEmulators();
-const deployments = emulators.deployments.filter((deployment) => deployment.provider !== 'vertex'); // Vertex needs a Google sign-in
+const deployments = emulators.deployments.filter((deployment) => deployment.provider !== 'vertex' && deployment.provider !== 'vertex-openai'); // Vertex needs a Google sign-in
 const server = await startCodeServer({ vsix, settings: { 'fanout.deployments': deployments }, port: Number(process.env.FANOUT_DEMO_PORT ?? 8080) });
 console.log(`
 Fanout demo editor: ${server.url}/?folder=${encodeURIComponent(server.workspace)}

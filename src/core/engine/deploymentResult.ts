@@ -2,7 +2,7 @@
 import type { Deployment, ProviderKind } from '../config/deployment';
 import { costOf } from '../results/pricing';
 import type { FinishReason, ProviderError, StructuredOutputMode } from '../request/stream';
-import type { RunRecord, ToolCallResult } from './runRecord';
+import type { ReasoningBlock, RunRecord, ToolCallResult } from './runRecord';
 import { NO_STRUCTURED_CHECK } from '../results/structuredOutput';
 
 export type RunStatus = 'ok' | 'error' | 'timeout' | 'cancelled';
@@ -12,8 +12,15 @@ export interface Metrics {
   totalMs: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** Visible output tokens (output minus reasoning) over the time after the first visible token. */
   tokensPerSecond: number | null;
   costUsd: number | null;
+  /** Reasoning tokens, inside outputTokens; null where the cloud does not count them (Bedrock). */
+  reasoningTokens?: number | null;
+  /** Input tokens written to the cloud's prompt cache (Bedrock, priced above input); null where not said. */
+  cacheWriteTokens?: number | null;
+  /** When the first reasoning arrived, beside ttftMs (the first visible token). */
+  ttfrMs?: number | null;
 }
 
 export interface DeploymentResult {
@@ -49,15 +56,25 @@ export interface DeploymentResult {
   schemaValid: boolean | null;
   /** Each error as "/pointer: message". */
   schemaErrors: string[];
+  /** The reasoning the cloud streamed (null when it streamed none). */
+  reasoning: string | null;
+  /** Each reasoning block with its signature, for a conversation to send back unchanged. */
+  reasoningBlocks: ReasoningBlock[];
 }
 
 /** The result fields beyond text for an answer that made no tool call and was asked for no format. */
-export const PLAIN_ANSWER = { toolCalls: [], warnings: [], structuredOutput: null, json: null, schemaValid: null, schemaErrors: [] } satisfies Partial<DeploymentResult>;
+export const PLAIN_ANSWER = { toolCalls: [], warnings: [], structuredOutput: null, json: null, schemaValid: null, schemaErrors: [], reasoning: null, reasoningBlocks: [] } satisfies Partial<DeploymentResult>;
 
 export function toResult(deployment: Deployment, record: RunRecord): DeploymentResult {
   const cost = costOf(deployment, record.usage);
   const outputTokens = record.usage?.outputTokens ?? null;
+  const reasoningTokens = record.usage?.reasoningTokens ?? null;
   const generationMs = record.ttftMs !== null && record.totalMs !== null ? record.totalMs - record.ttftMs : null;
+  // tokens/s counts what the reader sees: reasoning is taken out when the cloud counts it; when it streamed
+  // reasoning without counting it (Bedrock), the visible share is unknown and no rate is claimed
+  const uncountedReasoning = record.reasoning !== '' && reasoningTokens === null;
+  const visibleTokens = outputTokens === null || uncountedReasoning ? null : outputTokens - (reasoningTokens ?? 0);
+  const blocks = record.openReasoning?.text ? [...record.reasoningBlocks, record.openReasoning] : record.reasoningBlocks;
   return {
     deployment: deployment.id,
     provider: deployment.provider,
@@ -70,8 +87,11 @@ export function toResult(deployment: Deployment, record: RunRecord): DeploymentR
       totalMs: record.totalMs,
       inputTokens: record.usage?.inputTokens ?? null,
       outputTokens,
-      tokensPerSecond: outputTokens && generationMs && generationMs > 0 ? Math.round((outputTokens / (generationMs / 1000)) * 10) / 10 : null,
+      tokensPerSecond: visibleTokens && generationMs && generationMs > 0 ? Math.round((visibleTokens / (generationMs / 1000)) * 10) / 10 : null,
       costUsd: cost.costUsd,
+      reasoningTokens,
+      cacheWriteTokens: record.usage?.cacheWriteTokens ?? null,
+      ttfrMs: record.ttfrMs,
     },
     error: record.error,
     requestId: record.requestId,
@@ -85,6 +105,8 @@ export function toResult(deployment: Deployment, record: RunRecord): DeploymentR
     warnings: record.warnings,
     structuredOutput: record.structuredOutput,
     ...NO_STRUCTURED_CHECK,
+    reasoning: record.reasoning === '' ? null : record.reasoning,
+    reasoningBlocks: blocks,
   };
 }
 

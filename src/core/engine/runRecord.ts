@@ -21,6 +21,19 @@ export interface RunRecord {
   /** What the cloud did not take, said before sending (each once, however many attempts). */
   warnings: string[];
   structuredOutput: StructuredOutputMode | null;
+  /** Reasoning text as it streamed, and each finished block (with its signature) to send back in a conversation. */
+  reasoning: string;
+  reasoningBlocks: ReasoningBlock[];
+  /** The reasoning block still streaming (clouds without an end marker leave it open until the answer ends). */
+  openReasoning: ReasoningBlock | null;
+  /** When the first reasoning arrived, after the request was sent. */
+  ttfrMs: number | null;
+}
+
+export interface ReasoningBlock {
+  text: string;
+  signature?: string;
+  redactedData?: string;
 }
 
 /** A tool call as results show it: `arguments` parsed; `error` and `rawArguments` when the cloud sent no JSON object. */
@@ -36,7 +49,7 @@ export function emptyRunRecord(): RunRecord {
   return {
     text: '', usage: null, finishReason: null, requestId: null, answeredModel: null, error: null,
     ttftMs: null, totalMs: null, retries: 0, credentialMs: 0, credentialSource: null,
-    toolCalls: [], outputStarted: false, warnings: [], structuredOutput: null,
+    toolCalls: [], outputStarted: false, warnings: [], structuredOutput: null, reasoning: '', reasoningBlocks: [], openReasoning: null, ttfrMs: null,
   };
 }
 
@@ -55,6 +68,22 @@ export function recordPart(record: RunRecord, part: Exclude<StreamPart, { type: 
       if (record.ttftMs === null) record.ttftMs = roundMs(atMs);
       record.outputStarted = true;
       record.text += part.text;
+      break;
+    case 'reasoning-delta':
+      if (part.text === '') return false;
+      if (record.ttfrMs === null) record.ttfrMs = roundMs(atMs);
+      record.outputStarted = true; // thinking is output: a stream cut after it is not silently re-asked
+      record.reasoning += part.text;
+      record.openReasoning ??= { text: '' };
+      record.openReasoning.text += part.text;
+      break;
+    case 'reasoning-end':
+      record.reasoningBlocks.push({
+        text: record.openReasoning?.text ?? '',
+        ...(part.signature ? { signature: part.signature } : {}),
+        ...(part.redactedData ? { redactedData: part.redactedData } : {}),
+      });
+      record.openReasoning = null;
       break;
     case 'tool-call-delta':
       record.outputStarted = true;
@@ -83,3 +112,4 @@ export function recordPart(record: RunRecord, part: Exclude<StreamPart, { type: 
   }
   return true;
 }
+

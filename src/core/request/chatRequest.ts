@@ -12,6 +12,11 @@ export type ContentPart =
   | { type: 'text'; text: string }
   /** Base64 `data`, or a `file` path the front end reads before sending. */
   | { type: 'image'; mediaType: string; data?: string; file?: string }
+  /**
+   * Reasoning an assistant turn showed, kept so a conversation can send it back as the cloud wants: Bedrock needs the
+   * `signature` (or the redacted block) unchanged in later turns.
+   */
+  | { type: 'reasoning'; text: string; signature?: string; redactedData?: string }
   /** A call the assistant made: `arguments` is always a parsed object. */
   | { type: 'tool-call'; id: string; name: string; arguments: Record<string, unknown> }
   /** What a tool returned for one call, sent back in a `tool` message. */
@@ -33,6 +38,11 @@ export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
 export type ResponseFormat = 'text' | 'json' | { name: string; schema: JsonSchema; strict?: boolean };
 
+export const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+/** How much the model may think before answering: an effort, or a budget of reasoning tokens. */
+export type Reasoning = { effort: ReasoningEffort } | { budgetTokens: number };
+
 export interface ChatRequest {
   system?: string;
   messages: ChatMessage[];
@@ -40,12 +50,15 @@ export interface ChatRequest {
   tools?: ToolDefinition[];
   toolChoice?: ToolChoice;
   responseFormat?: ResponseFormat;
+  reasoning?: Reasoning;
 }
 
 /** The parts of a message, whether it was written as a string or as parts. */
 export const partsOf = (message: ChatMessage): ContentPart[] => (typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content);
 
 /** The text of a message: its text parts joined. */
+export const reasoningBudgetOf = (reasoning: Reasoning): number | null => ('budgetTokens' in reasoning ? reasoning.budgetTokens : null);
+
 export const textOf = (message: ChatMessage): string =>
   partsOf(message).map((part) => (part.type === 'text' ? part.text : '')).join('');
 

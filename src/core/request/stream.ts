@@ -4,7 +4,7 @@
  */
 import type { Params } from './params';
 
-export type { ChatMessage, ChatRequest, ContentPart, JsonSchema, ResponseFormat, ToolChoice, ToolDefinition } from './chatRequest';
+export type { ChatMessage, ChatRequest, ContentPart, JsonSchema, Reasoning, ResponseFormat, ToolChoice, ToolDefinition } from './chatRequest';
 
 /** The request parameters, as the one parameter schema (params.ts) defines them. */
 export type ChatParams = Params;
@@ -38,10 +38,16 @@ export interface ProviderError {
   retryAfterMs?: number;
 }
 
+/**
+ * Normalised per cloud: inputTokens includes cached reads and writes; outputTokens includes reasoning (output =
+ * max(completion, total − prompt) where a cloud counts reasoning outside). A count the cloud does not give is absent.
+ */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens?: number;
+  cacheWriteTokens?: number;
+  reasoningTokens?: number;
 }
 
 /** How a cloud was made to answer in JSON: its own schema field, a forced tool, or an instruction in the prompt. */
@@ -55,6 +61,10 @@ export type StreamPart =
   /** Response headers arrived: the service accepted the request. */
   | { type: 'response-metadata'; requestId?: string | null; model?: string }
   | { type: 'text-delta'; text: string }
+  /** Reasoning text (Bedrock reasoningContent, Gemini thought summaries, Responses reasoning summaries). */
+  | { type: 'reasoning-delta'; text: string }
+  /** The end of a reasoning block: Bedrock's signature, or a redacted block (its data, to send back unchanged). */
+  | { type: 'reasoning-end'; signature?: string; redactedData?: string }
   /** A fragment of a tool call's arguments as it streams (OpenAI, Bedrock); `name` on the first fragment. */
   | { type: 'tool-call-delta'; id: string; name?: string; argumentsDelta: string }
   /**

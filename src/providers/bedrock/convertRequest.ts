@@ -95,6 +95,10 @@ function convertMessage(message: ChatRequest['messages'][number]): Message {
         const format = IMAGE_FORMATS[part.mediaType.toLowerCase()];
         return format && part.data ? [{ image: { format, source: { bytes: Buffer.from(part.data, 'base64') } } }] : [];
       }
+      // Bedrock wants an earlier turn's reasoning back exactly as it came: its signature, or the redacted block
+      case 'reasoning':
+        if (part.redactedData) return [{ reasoningContent: { redactedContent: Buffer.from(part.redactedData, 'base64') } }];
+        return part.signature ? [{ reasoningContent: { reasoningText: { text: part.text, signature: part.signature } } }] : [];
       case 'tool-call': return [{ toolUse: { toolUseId: part.id, name: part.name, input: part.arguments as never } }];
       case 'tool-result': return [{ toolResult: { toolUseId: part.toolCallId, content: [{ text: part.content }], status: part.isError ? 'error' : 'success' } }];
     }

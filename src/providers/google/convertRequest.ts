@@ -78,6 +78,7 @@ function convertMessage(message: ChatRequest['messages'][number]): Content {
     switch (part.type) {
       case 'text': return part.text ? [{ text: part.text }] : [];
       case 'image': return part.data ? [{ inlineData: { mimeType: part.mediaType, data: part.data } }] : [];
+      case 'reasoning': return []; // Gemini takes no earlier thoughts back
       case 'tool-call': return [{ functionCall: { name: part.name, args: part.arguments } }];
       case 'tool-result': return [{ functionResponse: { name: part.name, response: responseObject(part.content, part.isError === true) } }];
     }

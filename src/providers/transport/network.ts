@@ -15,6 +15,8 @@ import type { Dispatcher } from 'undici';
 // undici's own modules rather than its index: the index also brings its WebSocket, EventSource, cache, cookies and mock
 // agents, which Fanout never uses (about a third of the chunk). The types are the index's.
 /* eslint-disable @typescript-eslint/no-require-imports */
+// as undici's index does: every dispatcher gets the request API (a ProxyAgent opens its CONNECT tunnel with it)
+Object.assign(require('undici/lib/dispatcher/dispatcher.js').prototype, require('undici/lib/api/index.js'));
 const Agent: typeof Undici.Agent = require('undici/lib/dispatcher/agent.js');
 const ProxyAgent: typeof Undici.ProxyAgent = require('undici/lib/dispatcher/proxy-agent.js');
 const undiciFetch: typeof Undici.fetch = require('undici/lib/web/fetch/index.js').fetch;

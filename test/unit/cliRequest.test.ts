@@ -116,6 +116,18 @@ describe('fanout run beyond text', () => {
     assert.deepEqual(bodyOf(emulators.openai.server.requests, /chat\/completions/).messages.map((message: { role: string }) => message.role), ['user', 'assistant', 'tool']);
   });
 
+  it('--messages: an image part with a file path is read relative to the messages file and sent as data', async () => {
+    writeFileSync(join(dir, 'dot.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
+    write('look.json', [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image', mediaType: 'image/png', file: 'dot.png' }] }]);
+    const { code, stderr } = await cli(['run', '--config', 'CONFIG', '--messages', '@look.json', '--deployments', 'openai-mini']);
+    assert.equal(code, 0, stderr);
+    assert.match(emulators.openai.server.requests[0]?.body ?? '', /data:image\/png;base64,iVBORwECAw==/);
+    write('look-missing.json', [{ role: 'user', content: [{ type: 'image', mediaType: 'image/png', file: 'nope.png' }] }]);
+    const missing = await cli(['run', '--config', 'CONFIG', '--messages', '@look-missing.json']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^fanout: --messages: .*look-missing\.json: \$\[0\]\.content\[0\]\.file: cannot read nope\.png \(ENOENT\) — a path is relative to the messages file\n$/);
+  });
+
   it('--tools and --tool-choice NAME reach every cloud in its own shape', async () => {
     const { code } = await cli(['run', '--config', 'CONFIG', '--prompt', 'Weather in Oslo?', '--tools', '@tools.json', '--tool-choice', 'get_weather', '--deployments', 'openai-mini,bedrock-haiku,gemini-flash']);
     assert.equal(code, 0);

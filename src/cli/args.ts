@@ -9,7 +9,18 @@ export type OutputFormat = 'table' | 'json' | 'markdown';
 export interface RunArguments {
   command: 'run';
   config: string;
-  prompt: { text: string } | { file: string };
+  /** The user turn to send; absent when `--messages` holds the whole conversation. */
+  prompt?: { text: string } | { file: string };
+  /** `--messages`: a JSON array of messages, the conversation so far. */
+  messagesFile?: string;
+  /** `--tools`: a JSON array of tools the model may call. */
+  toolsFile?: string;
+  /** `--tool-choice`: auto, none, required or a tool's name (checked against the tools once they are read). */
+  toolChoice?: string;
+  /** `--schema`: a JSON Schema file the answer must follow. */
+  schemaFile?: string;
+  /** `--json`: any JSON answer. */
+  json: boolean;
   system?: string;
   deployments?: string[];
   /** The request parameters set on the command line (the one parameter schema's flags). */
@@ -34,7 +45,7 @@ function usageLine(parameter: Parameter): string {
 }
 
 export const USAGE = `Usage:
-  fanout run --config FILE (--prompt TEXT | --prompt-file FILE) [options]
+  fanout run --config FILE (--prompt TEXT | --prompt-file FILE | --messages FILE) [options]
   fanout validate --config FILE
   fanout --help | --version
 
@@ -45,6 +56,13 @@ Options for run:
   --prompt TEXT            the user prompt
   --prompt-file FILE       read the user prompt from FILE ("-" reads standard input)
   --system TEXT            a system prompt
+  --messages FILE          the conversation so far: a JSON array of {"role": "user"|"assistant"|"tool",
+                           "content": "text" | [parts]}; --prompt appends a user turn
+  --tools FILE             tools the model may call: a JSON array of {"name", "description", "parameters"}
+  --tool-choice auto|none|required|NAME   how the model must choose among the tools (default: auto)
+  --schema FILE            the answer must be JSON following this JSON Schema (named after the file;
+                           strict where the cloud takes it); each result says whether it is valid
+  --json                   the answer must be JSON (any JSON)
   --deployments ID,ID      only these deployments (default: all in FILE)
 ${PARAMETER_NAMES.map((name) => usageLine(PARAMETERS[name])).join('\n')}
   --timeout-ms N           bound each deployment from request to last byte (default 120000)
@@ -64,7 +82,8 @@ SSO and the default chain (or AWS_BEARER_TOKEN_BEDROCK), and Google Application 
 Proxy: HTTPS_PROXY (or HTTP_PROXY, ALL_PROXY), http://[user:password@]host:port; NO_PROXY lists hosts
 that bypass it (example.com, .example.com, host:port, 10.0.0.0/8, *). NODE_EXTRA_CA_CERTS works too.
 
-Exit codes: 0 every deployment answered, 1 any failed, 2 usage or config error.`;
+Exit codes: 0 every deployment answered (an answer that breaks the schema still answered), 1 any
+failed, 2 usage or config error.`;
 
 function number(flag: string, raw: string | undefined, check: { min?: number; max?: number; above?: number; integer?: boolean; hint: string }): number | undefined {
   if (raw === undefined) return undefined;
@@ -107,6 +126,11 @@ export function parseCliArguments(argv: string[]): CliArguments {
         prompt: { type: 'string', short: 'p' },
         'prompt-file': { type: 'string' },
         system: { type: 'string' },
+        messages: { type: 'string' },
+        tools: { type: 'string' },
+        'tool-choice': { type: 'string' },
+        schema: { type: 'string' },
+        json: { type: 'boolean' },
         deployments: { type: 'string', short: 'd' },
         ...Object.fromEntries(PARAMETER_NAMES.map((name) => [PARAMETERS[name].flag.slice(2), { type: 'string' as const }])),
         'timeout-ms': { type: 'string' },
@@ -140,8 +164,14 @@ export function parseCliArguments(argv: string[]): CliArguments {
   if (command === 'validate') return { command: 'validate', config: values.config };
 
   if (values.prompt !== undefined && values['prompt-file'] !== undefined) throw new UsageError('--prompt and --prompt-file: give one, not both');
-  if (values.prompt === undefined && values['prompt-file'] === undefined) throw new UsageError('--prompt: missing — give --prompt TEXT or --prompt-file FILE');
+  if (values.prompt === undefined && values['prompt-file'] === undefined && values.messages === undefined) throw new UsageError('--prompt: missing — give --prompt TEXT, --prompt-file FILE or --messages FILE');
   if (values.prompt !== undefined && values.prompt.trim() === '') throw new UsageError('--prompt: empty — give the text to send');
+  for (const flag of ['messages', 'tools', 'schema'] as const) {
+    if (values[flag] !== undefined && values[flag].trim() === '') throw new UsageError(`--${flag}: empty — name a JSON file, e.g. --${flag} ${flag === 'schema' ? 'answer.schema' : flag}.json`);
+  }
+  if (values.schema !== undefined && values.json) throw new UsageError('--schema and --json: give one, not both — --schema FILE asks for JSON following that schema, --json for any JSON');
+  if (values['tool-choice'] !== undefined && values.tools === undefined) throw new UsageError(`--tool-choice: needs --tools FILE — name the tools the model may choose from`);
+  if (values['tool-choice'] !== undefined && values['tool-choice'].trim() === '') throw new UsageError('--tool-choice: empty — use auto, none, required or a tool\'s name');
   const format = values.format ?? 'table';
   if (format !== 'table' && format !== 'json' && format !== 'markdown') throw new UsageError(`--format: ${JSON.stringify(format)} is not valid — use table, json or markdown`);
   if (values['ca-file'] !== undefined && values['ca-file'].trim() === '') throw new UsageError('--ca-file: empty — name a PEM file, e.g. --ca-file corp-ca.pem');
@@ -151,8 +181,13 @@ export function parseCliArguments(argv: string[]): CliArguments {
   return {
     command: 'run',
     config: values.config,
-    prompt: values.prompt !== undefined ? { text: values.prompt } : { file: values['prompt-file']! },
+    ...optional('prompt', values.prompt !== undefined ? { text: values.prompt } : values['prompt-file'] !== undefined ? { file: values['prompt-file'] } : undefined),
     ...optional('system', values.system),
+    ...optional('messagesFile', values.messages),
+    ...optional('toolsFile', values.tools),
+    ...optional('toolChoice', values['tool-choice']),
+    ...optional('schemaFile', values.schema),
+    json: values.json ?? false,
     ...optional('deployments', deployments),
     params: parameterFlags(values as Record<string, string | boolean | undefined>),
     ...optional('timeoutMs', number('--timeout-ms', values['timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 60000' })),

@@ -2,10 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { formatIssue, parseConfigText, type Deployment } from '../core/config/deployment';
 import { runFanout, type DeploymentResult } from '../core/engine/fanout';
-import type { ChatRequest } from '../core/request/stream';
+import { textOf, type ChatRequest } from '../core/request/chatRequest';
 import { loadAdapter } from '../providers/registry';
 import { USAGE, UsageError, parseCliArguments, type RunArguments } from './args';
 import { cliNetwork } from './cliNetwork';
+import { readRequestFiles } from './requestFiles';
 import { EnvironmentCredentials } from './envCredentials';
 import { formatJson, formatMarkdown, formatTable } from '../core/results/report';
 
@@ -75,7 +76,8 @@ async function loadDeployments(file: string): Promise<Deployment[]> {
   return parsed.deployments;
 }
 
-async function readPrompt(args: RunArguments, io: Io): Promise<string> {
+async function readPrompt(args: RunArguments, io: Io): Promise<string | null> {
+  if (args.prompt === undefined) return null;
   if ('text' in args.prompt) return args.prompt.text;
   const file = args.prompt.file;
   let text: string;
@@ -97,11 +99,13 @@ async function run(args: RunArguments, all: Deployment[], io: Io): Promise<numbe
     deployments = all.filter((deployment) => args.deployments!.includes(deployment.id));
   }
   const prompt = await readPrompt(args, io);
+  const { messages, ...asked } = await readRequestFiles(args);
   const network = await cliNetwork(io.env, args.caFile);
   const request: ChatRequest = {
     ...(args.system ? { system: args.system } : {}),
-    messages: [{ role: 'user', content: prompt }],
+    messages: prompt === null ? messages : [...messages, { role: 'user', content: prompt }],
     params: args.params,
+    ...asked,
   };
   const credentials = new EnvironmentCredentials(io.env);
   const runs: DeploymentResult[][] = [];
@@ -117,7 +121,15 @@ async function run(args: RunArguments, all: Deployment[], io: Io): Promise<numbe
       transport: { http1: args.http1, ...(network ? { network } : {}) },
     }));
   }
-  const output = args.format === 'json' ? formatJson(runs) : args.format === 'markdown' ? formatMarkdown(runs, prompt) : formatTable(runs);
+  const output = args.format === 'json' ? formatJson(runs) : args.format === 'markdown' ? formatMarkdown(runs, prompt ?? lastTurn(request)) : formatTable(runs);
   io.stdout(output.endsWith('\n') ? output : `${output}\n`);
   return runs.every((run) => run.every((result) => result.status === 'ok')) ? 0 : 1;
+}
+
+/** What the markdown report quotes when the conversation came from --messages: its last turn. */
+function lastTurn(request: ChatRequest): string {
+  const last = request.messages.at(-1);
+  if (!last) return '';
+  const text = textOf(last);
+  return `(${request.messages.length} messages; the last, ${last.role}:) ${text || '[tool results]'}`;
 }

@@ -73,7 +73,11 @@ describe('fanout CLI', () => {
     assert.equal(document.results.length, 2);
     const [result] = document.results;
     assert.deepEqual(Object.keys(result).slice(0, 10), ['deployment', 'provider', 'model', 'status', 'text', 'finishReason', 'metrics', 'error', 'requestId', 'retries']);
-    assert.deepEqual(Object.keys(result.metrics), ['ttftMs', 'totalMs', 'inputTokens', 'outputTokens', 'tokensPerSecond', 'costUsd']);
+    assert.deepEqual(Object.keys(result.metrics), ['ttftMs', 'totalMs', 'inputTokens', 'outputTokens', 'tokensPerSecond', 'costUsd', 'reasoningTokens', 'cacheReadTokens', 'cacheWriteTokens', 'phases']);
+    assert.deepEqual(
+      { toolCalls: result.toolCalls, reasoning: result.reasoning, json: result.json, schemaValid: result.schemaValid, schemaErrors: result.schemaErrors, structuredOutput: result.structuredOutput, warnings: result.warnings },
+      { toolCalls: [], reasoning: null, json: null, schemaValid: null, schemaErrors: [], structuredOutput: null, warnings: [] },
+      'a text answer carries the fields beyond text, empty');
     assert.equal(result.status, 'ok');
     assert.equal(result.error, null);
     assert.equal(typeof result.metrics.costUsd, 'number');

@@ -1,21 +1,38 @@
 /**
- * Prompt files (`*.prompt.md`): optional YAML front matter naming deployments, parameters, a system prompt and
- * variables, then the prompt. Every mistake is named with its field; nothing here throws at the user.
+ * Prompt files (`*.prompt.md`): optional YAML front matter naming deployments, parameters, a system prompt,
+ * variables, tools, a tool choice and a JSON Schema for the answer, then the prompt — or a conversation written with
+ * `## user` / `## assistant` / `## tool NAME ID` headings (promptConversation.ts). Every mistake is named with its
+ * field; nothing here throws at the user.
  */
 import * as z from 'zod/mini';
 import { closest } from '../config/closest';
 import { describeExpected } from '../config/deployment';
+import type { ChatMessage, JsonSchema, ResponseFormat, ToolChoice, ToolDefinition } from './chatRequest';
+import { checkTools, jsonPath, parseToolChoice, schemaNameOf } from './chatRequestSchema';
 import { PARAMETERS, PARAMETER_NAMES, paramsShape, parameterHint, pickParams, type Params } from './params';
+import { parseConversation } from './promptConversation';
 
 const schema = z.strictObject({
   deployments: z.optional(z.array(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'is not a deployment id')))),
   system: z.optional(z.string()),
   ...paramsShape,
   variables: z.optional(z.record(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'is not a variable name')), z.union([z.string(), z.number(), z.boolean()]))),
+  /** A list of tool definitions, or the path of a JSON file holding one (relative to the prompt file). */
+  tools: z.optional(z.unknown()),
+  toolChoice: z.optional(z.string()),
+  /** A JSON Schema the answer must follow, or the path of a JSON file holding one (relative to the prompt file). */
+  schema: z.optional(z.unknown()),
 });
 
 export interface PromptFile {
+  /** The body; with turn headings, the last `## user` turn's text ('' when the conversation ends with tool results). */
   prompt: string;
+  /** The conversation to send: the turns under the headings, or the body as one user message. */
+  messages: ChatMessage[];
+  tools: ToolDefinition[] | null;
+  toolChoice: ToolChoice | null;
+  /** `{name, schema, strict: true}` when the front matter names a schema. */
+  responseFormat: ResponseFormat | null;
   system: string;
   deployments: string[] | null;
   params: Params;
@@ -26,10 +43,61 @@ export interface PromptFile {
 
 export type PromptFileResult = { ok: true; file: PromptFile } | { ok: false; problem: string };
 
-const FIELDS = ['deployments', 'system', ...PARAMETER_NAMES, 'variables'];
+const FIELDS = ['deployments', 'system', ...PARAMETER_NAMES, 'variables', 'tools', 'toolChoice', 'schema'];
+
+export interface PromptFileOptions {
+  /** Reads a file named in the front matter (`tools: tools.json`), relative to the prompt file. Without it, such paths are a problem. */
+  readRelative?: (path: string) => Promise<string>;
+}
+
+type Loaded<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** A front-matter value written inline, or read from the JSON file it names. */
+async function inlineOrFile(field: string, value: unknown, options: PromptFileOptions): Promise<Loaded<{ value: unknown; file: string | null }>> {
+  if (typeof value !== 'string') return { ok: true, value: { value, file: null } };
+  if (!options.readRelative) return { ok: false, problem: `front matter: ${field}: "${value}" is a path, and files beside the prompt cannot be read here — write the ${field} inline` };
+  let text: string;
+  try {
+    text = await options.readRelative(value);
+  } catch (error) {
+    return { ok: false, problem: `front matter: ${field}: cannot read ${value} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — the path is relative to the prompt file` };
+  }
+  try {
+    return { ok: true, value: { value: JSON.parse(text), file: value } };
+  } catch (error) {
+    return { ok: false, problem: `front matter: ${field}: ${value} is not valid JSON (${(error as Error).message}) — fix the syntax there` };
+  }
+}
+
+async function loadTools(value: unknown, options: PromptFileOptions): Promise<Loaded<ToolDefinition[] | null>> {
+  if (value === undefined) return { ok: true, value: null };
+  const loaded = await inlineOrFile('tools', value, options);
+  if (!loaded.ok) return loaded;
+  const checked = checkTools(loaded.value.value);
+  if (!checked.ok) {
+    const issue = checked.issues[0]!;
+    const where = loaded.value.file ? `tools: ${loaded.value.file}: ${jsonPath(issue.path)}` : jsonPath(issue.path, 'tools');
+    return { ok: false, problem: `front matter: ${where}: ${issue.message}` };
+  }
+  if (!checked.value.length) return { ok: false, problem: 'front matter: tools: the list is empty — add a tool, or remove the field' };
+  return { ok: true, value: checked.value };
+}
+
+async function loadSchema(value: unknown, options: PromptFileOptions): Promise<Loaded<ResponseFormat | null>> {
+  if (value === undefined) return { ok: true, value: null };
+  const loaded = await inlineOrFile('schema', value, options);
+  if (!loaded.ok) return loaded;
+  const schema = loaded.value.value;
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    return { ok: false, problem: `front matter: schema${loaded.value.file ? `: ${loaded.value.file}` : ''} must be a JSON Schema object — e.g. {type: object, properties: {…}, required: […]}` };
+  }
+  const title = (schema as JsonSchema).title;
+  const name = loaded.value.file ? schemaNameOf(loaded.value.file) : typeof title === 'string' ? schemaNameOf(title) : 'response';
+  return { ok: true, value: { name, schema: schema as JsonSchema, strict: true } };
+}
 
 /** Parses a prompt file; the YAML parser is loaded on first use, so nothing pays for it at start-up. */
-export async function parsePromptFile(text: string): Promise<PromptFileResult> {
+export async function parsePromptFile(text: string, options: PromptFileOptions = {}): Promise<PromptFileResult> {
   const match = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
   const body = match ? text.slice(match[0].length) : text;
   const bodyLine = match ? match[0].split('\n').length - 1 : 0;
@@ -59,10 +127,29 @@ export async function parsePromptFile(text: string): Promise<PromptFileResult> {
   }
   const value = parsed.data;
   if (!body.trim()) return { ok: false, problem: 'the prompt is empty: write it below the front matter' };
+  const tools = await loadTools(value.tools, options);
+  if (!tools.ok) return tools;
+  let toolChoice: ToolChoice | null = null;
+  if (value.toolChoice !== undefined) {
+    if (!tools.value) return { ok: false, problem: 'front matter: toolChoice needs tools — list the tools the model may choose from' };
+    const choice = parseToolChoice(value.toolChoice, tools.value);
+    if (!choice.ok) return { ok: false, problem: `front matter: toolChoice: ${choice.problem}` };
+    toolChoice = choice.value;
+  }
+  const responseFormat = await loadSchema(value.schema, options);
+  if (!responseFormat.ok) return responseFormat;
+  const conversation = parseConversation(body, bodyLine + 1);
+  if (conversation && !conversation.ok) return conversation;
+  const messages: ChatMessage[] = conversation ? conversation.messages : [{ role: 'user', content: body.trim() }];
+  const lastUser = [...messages].reverse().find((message) => message.role === 'user');
   return {
     ok: true,
     file: {
-      prompt: body.trim(),
+      prompt: conversation ? (messages.at(-1)?.role === 'user' && typeof lastUser?.content === 'string' ? lastUser.content : '') : body.trim(),
+      messages,
+      tools: tools.value,
+      toolChoice,
+      responseFormat: responseFormat.value,
       system: value.system ?? '',
       deployments: value.deployments ?? null,
       params: pickParams(value),

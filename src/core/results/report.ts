@@ -67,6 +67,29 @@ function summaryRows(summaries: readonly DeploymentSummary[]): { header: string[
   return { header, rows, right: new Set([1, 2, 3, 4, 5]) };
 }
 
+/** `get_weather {"city":"Paris"}`: a tool call on one line, its arguments cut at `max` characters. */
+export function describeToolCall(call: DeploymentResult['toolCalls'][number], max = 200): string {
+  const args = call.error ? (call.rawArguments ?? '') : JSON.stringify(call.arguments);
+  const shown = args.length > max ? `${args.slice(0, max - 1)}…` : args;
+  return `${call.name} ${shown}${call.error ? ` (${call.error})` : ''}`;
+}
+
+/** What was asked beyond text and what came back: each tool call, the JSON check with its first error, the warnings. */
+export function answerNotes(result: DeploymentResult): string[] {
+  const lines = result.toolCalls.map((call) => `→ tool call ${describeToolCall(call)}`);
+  if (result.structuredOutput !== null || result.schemaValid !== null || result.schemaErrors.length) {
+    const how = result.structuredOutput ? `JSON (${result.structuredOutput})` : 'JSON';
+    const [first, ...rest] = result.schemaErrors;
+    const more = rest.length ? ` (+${rest.length} more)` : '';
+    if (result.schemaValid === true) lines.push(`✓ ${how}: valid against the schema`);
+    else if (result.schemaValid === false) lines.push(`✗ ${how}: ${result.json === null ? 'not JSON' : 'invalid'}${first ? ` — ${first}` : ''}${more}`);
+    else if (result.status === 'ok') lines.push(`✓ ${how}: parsed`);
+    else lines.push(`${how}: not checked (no answer)`);
+  }
+  lines.push(...result.warnings.map((warning) => `⚠ ${warning}`));
+  return lines;
+}
+
 function notes(results: readonly DeploymentResult[]): string[] {
   const lines: string[] = [];
   for (const result of results) {
@@ -93,9 +116,11 @@ export function formatTable(runs: ReadonlyArray<readonly DeploymentResult[]>): s
     out.push(`${last.length} deployment${last.length === 1 ? '' : 's'} · prices as of ${PRICE_TABLE_DATE}`, '', ...table(header, rows, right), '');
   }
   for (const result of last) {
-    if (!result.text) continue;
+    const extra = answerNotes(result);
+    if (!result.text && !extra.length) continue;
     out.push(`── ${result.deployment} · ${result.model} ${'─'.repeat(Math.max(3, 60 - result.deployment.length - result.model.length))}`);
-    out.push(result.text.trimEnd(), '');
+    if (result.text) out.push(result.text.trimEnd());
+    out.push(...extra, '');
   }
   const footer = notes(last);
   if (footer.length) out.push(...footer, '');
@@ -110,12 +135,34 @@ export function formatMarkdown(runs: ReadonlyArray<readonly DeploymentResult[]>,
   out.push(...markdownTable(header, rows, right), '', `Prices as of ${PRICE_TABLE_DATE} (${PRICE_TABLE_SOURCE.split(';')[0]}).`, '');
   for (const result of last) {
     out.push(`## ${result.deployment} — ${result.model}`, '');
-    out.push(result.text ? result.text.trimEnd() : `*${result.error?.message ?? 'No text.'}*`, '');
+    const extra = answerNotes(result);
+    if (result.text || !result.toolCalls.length) out.push(result.text ? result.text.trimEnd() : `*${result.error?.message ?? 'No text.'}*`, '');
+    if (extra.length) out.push(...extra.map((line) => `- ${markdownNote(line)}`), '');
   }
   const footer = notes(last);
   if (footer.length) out.push('## Notes', '', ...footer.map((line) => `- ${line}`), '');
   return out.join('\n');
 }
+
+/** A note as a markdown list item: tool-call arguments and schema errors in code spans. */
+function markdownNote(line: string): string {
+  const call = /^→ tool call (\S+) ([\s\S]*)$/.exec(line);
+  if (call) return `tool call \`${call[1]}\` \`${call[2]!.replace(/`/g, "'")}\``;
+  const check = /^([✓✗] )?(JSON[^:]*): ([\s\S]*?)(?: — ([\s\S]*))?$/.exec(line);
+  if (check) {
+    const [, error = '', more = ''] = /^([\s\S]*?)( \(\+\d+ more\))?$/.exec(check[4] ?? '') ?? [];
+    return `${check[1] ?? ''}**${check[2]}**: ${check[3]}${error ? ` — \`${error.replace(/`/g, "'")}\`${more}` : ''}`;
+  }
+  return line.startsWith('⚠ ') ? `⚠ **warning**: ${line.slice(2)}` : line;
+}
+
+/** A tool call as the JSON document shows it: arguments always an object; the raw text and why when it was not JSON. */
+const toolCallJson = (call: DeploymentResult['toolCalls'][number]) => ({
+  id: call.id,
+  name: call.name,
+  arguments: call.arguments,
+  ...(call.error !== undefined ? { error: call.error, rawArguments: call.rawArguments ?? null } : {}),
+});
 
 /** The JSON document of DESIGN.md's CLI contract, one per invocation. */
 export function formatJson(runs: ReadonlyArray<readonly DeploymentResult[]>): string {
@@ -126,11 +173,25 @@ export function formatJson(runs: ReadonlyArray<readonly DeploymentResult[]>): st
     status: result.status,
     text: result.text,
     finishReason: result.finishReason,
-    metrics: result.metrics,
+    metrics: {
+      ...result.metrics,
+      // not in DeploymentResult yet (no cloud's usage is mapped to them): null, "the cloud does not say"
+      reasoningTokens: null,
+      cacheReadTokens: result.cachedInputTokens,
+      cacheWriteTokens: null,
+      phases: null,
+    },
     error: result.error ? { kind: result.error.kind, message: result.error.message, status: result.error.status, retryable: result.error.retryable } : null,
     requestId: result.requestId,
     retries: result.retries,
     costNote: result.costNote,
+    toolCalls: result.toolCalls.map(toolCallJson),
+    reasoning: null, // no cloud streams reasoning text yet
+    json: result.json ?? null,
+    schemaValid: result.schemaValid,
+    schemaErrors: result.schemaErrors,
+    structuredOutput: result.structuredOutput,
+    warnings: result.warnings,
     ...(run !== undefined ? { run } : {}),
   });
   const document = runs.length > 1

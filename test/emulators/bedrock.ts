@@ -182,7 +182,8 @@ function refusedConverse(input: ConverseInput, modelId: string): string | null {
 /** The conversation as the emulated model sees it. */
 function conversationOf(input: ConverseInput): ConversationRequest {
   const last = input.messages?.at(-1);
-  const result = last?.role === 'user' ? last.content?.find((block) => block.toolResult)?.toolResult : undefined;
+  // a tool result the user message ends with (a question after it is answered as a question)
+  const result = last?.role === 'user' ? last.content?.at(-1)?.toolResult : undefined;
   const names = new Map((input.messages ?? []).flatMap((message) => (message.content ?? []).flatMap((block) => (block.toolUse ? [[block.toolUse.toolUseId, block.toolUse.name] as const] : []))));
   const choice = input.toolConfig?.toolChoice;
   const nativeSchema = input.outputConfig?.textFormat?.structure?.jsonSchema?.schema;

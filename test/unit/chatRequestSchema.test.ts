@@ -24,7 +24,7 @@ describe('the conversation and tools schema', () => {
     [[{ role: 'user' }], '$[0].content', /missing — write "…" or \[\{"type": "text"/],
     [[{ role: 'user', content: 5 }], '$[0].content', /must be text or a list of parts, not number 5/],
     [[{ role: 'user', content: 'x', name: 'me' }], '$[0].name', /unknown field "name" — known fields: role, content/],
-    [[{ role: 'user', content: [{ type: 'txt', text: 'x' }] }], '$[0].content[0].type', /"txt" is not a part type — every part has a "type": "text", "image", "tool-call", "tool-result"/],
+    [[{ role: 'user', content: [{ type: 'txt', text: 'x' }] }], '$[0].content[0].type', /"txt" is not a part type — every part has a "type": "text", "image", "reasoning", "tool-call", "tool-result"/],
     [[{ role: 'user', content: [{ text: 'x' }] }], '$[0].content[0].type', /missing — every part has a "type"/],
     [[{ role: 'user', content: [{ type: 'text', text: 3 }] }], '$[0].content[0].text', /must be text in quotes, not number 3/],
     [[{ role: 'user', content: [{ type: 'text', txt: 'x' }] }], '$[0].content[0].txt', /unknown field "txt" — did you mean "text"\?/],

@@ -28,6 +28,13 @@ const toolCallPart = z.strictObject({
   name: z.string().check(z.regex(NAME, `is not a tool name — ${NAME_HINT}`)),
   arguments: jsonObject,
 });
+/** An earlier turn's reasoning, as a cloud returned it: the signature (or redacted data) goes back unchanged. */
+const reasoningPart = z.strictObject({
+  type: z.literal('reasoning'),
+  text: z.string(),
+  signature: z.optional(z.string()),
+  redactedData: z.optional(z.string()),
+});
 const toolResultPart = z.strictObject({
   type: z.literal('tool-result'),
   toolCallId: z.string().check(z.minLength(1, 'is empty — give the id of the tool call this answers')),
@@ -36,7 +43,7 @@ const toolResultPart = z.strictObject({
   isError: z.optional(z.boolean()),
 });
 
-export const contentPartSchema = z.discriminatedUnion('type', [textPart, imagePart, toolCallPart, toolResultPart]);
+export const contentPartSchema = z.discriminatedUnion('type', [textPart, imagePart, reasoningPart, toolCallPart, toolResultPart]);
 
 export const chatMessageSchema = z.strictObject({
   role: z.enum(['user', 'assistant', 'tool']),
@@ -46,11 +53,11 @@ export const chatMessageSchema = z.strictObject({
 /** Which parts each role may carry: tool calls come from the assistant, their results travel in `tool` messages. */
 const PARTS_BY_ROLE: Record<ChatMessage['role'], ReadonlySet<ContentPart['type']>> = {
   user: new Set(['text', 'image']),
-  assistant: new Set(['text', 'tool-call']),
+  assistant: new Set(['text', 'reasoning', 'tool-call']),
   tool: new Set(['tool-result']),
 };
 const HOME_OF: Record<ContentPart['type'], string> = {
-  text: 'a user or assistant message', image: 'a user message', 'tool-call': 'an assistant message', 'tool-result': 'a "tool" message',
+  text: 'a user or assistant message', image: 'a user message', reasoning: 'an assistant message', 'tool-call': 'an assistant message', 'tool-result': 'a "tool" message',
 };
 
 /** The conversation so far, with its rules beyond shape: parts in the right role, each tool result answering an earlier call. */

@@ -174,11 +174,16 @@ export function formatJson(runs: ReadonlyArray<readonly DeploymentResult[]>): st
     text: result.text,
     finishReason: result.finishReason,
     metrics: {
-      ...result.metrics,
-      // not in DeploymentResult yet (no cloud's usage is mapped to them): null, "the cloud does not say"
-      reasoningTokens: null,
+      ttftMs: result.metrics.ttftMs,
+      totalMs: result.metrics.totalMs,
+      inputTokens: result.metrics.inputTokens,
+      outputTokens: result.metrics.outputTokens,
+      tokensPerSecond: result.metrics.tokensPerSecond,
+      costUsd: result.metrics.costUsd,
+      // null where the cloud does not say
+      reasoningTokens: result.metrics.reasoningTokens ?? null,
       cacheReadTokens: result.cachedInputTokens,
-      cacheWriteTokens: null,
+      cacheWriteTokens: result.metrics.cacheWriteTokens ?? null,
       phases: null,
     },
     error: result.error ? { kind: result.error.kind, message: result.error.message, status: result.error.status, retryable: result.error.retryable } : null,
@@ -186,7 +191,7 @@ export function formatJson(runs: ReadonlyArray<readonly DeploymentResult[]>): st
     retries: result.retries,
     costNote: result.costNote,
     toolCalls: result.toolCalls.map(toolCallJson),
-    reasoning: null, // no cloud streams reasoning text yet
+    reasoning: result.reasoning ?? null,
     json: result.json ?? null,
     schemaValid: result.schemaValid,
     schemaErrors: result.schemaErrors,

@@ -1,6 +1,7 @@
 /** The `fanout` command line: flags parsed and checked, each mistake one line that names the flag and the fix. */
 import { parseArgs } from 'node:util';
-import { PARAMETERS, PARAMETER_NAMES, RUN_OPTIONS, describeRange, parameterHint, parameterNamed, type NumberParameter, type Parameter, type Params } from '../core/request/params';
+import type { Reasoning } from '../core/request/chatRequest';
+import { PARAMETERS, PARAMETER_NAMES, REASONING, RUN_OPTIONS, parseReasoning, describeRange, parameterHint, parameterNamed, type NumberParameter, type Parameter, type Params } from '../core/request/params';
 
 export class UsageError extends Error {}
 
@@ -25,6 +26,8 @@ export interface RunArguments {
   deployments?: string[];
   /** The request parameters set on the command line (the one parameter schema's flags). */
   params: Params;
+  /** `--reasoning`: an effort or a budget of thinking tokens. */
+  reasoning?: Reasoning;
   timeoutMs?: number;
   idleTimeoutMs?: number;
   firstByteTimeoutMs?: number;
@@ -60,6 +63,7 @@ Options for run:
                            "content": "text" | [parts]}; --prompt appends a user turn
   --tools FILE             tools the model may call: a JSON array of {"name", "description", "parameters"}
   --tool-choice auto|none|required|NAME   how the model must choose among the tools (default: auto)
+  --reasoning minimal|low|medium|high|TOKENS   how much the model may think first (each cloud takes it its own way)
   --schema FILE            the answer must be JSON following this JSON Schema (named after the file;
                            strict where the cloud takes it); each result says whether it is valid
   --json                   the answer must be JSON (any JSON)
@@ -92,6 +96,14 @@ function number(flag: string, raw: string | undefined, check: { min?: number; ma
     || (check.min !== undefined && value < check.min) || (check.max !== undefined && value > check.max) || (check.above !== undefined && value <= check.above);
   if (bad) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not valid — ${check.hint}`);
   return value;
+}
+
+/** `--reasoning minimal|low|medium|high|TOKENS`, checked by the same rule as prompt files and the playground. */
+function reasoningFlag(raw: string | undefined): Reasoning | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = parseReasoning(raw);
+  if (parsed.problem || !parsed.value) throw new UsageError(`${REASONING.flag}: ${parsed.problem ?? 'empty — use minimal, low, medium, high or a number of tokens'}`);
+  return parsed.value;
 }
 
 /** Every request parameter's flag, checked against the one parameter schema. */
@@ -129,6 +141,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
         messages: { type: 'string' },
         tools: { type: 'string' },
         'tool-choice': { type: 'string' },
+        reasoning: { type: 'string' },
         schema: { type: 'string' },
         json: { type: 'boolean' },
         deployments: { type: 'string', short: 'd' },
@@ -186,6 +199,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
     ...optional('messagesFile', values.messages),
     ...optional('toolsFile', values.tools),
     ...optional('toolChoice', values['tool-choice']),
+    ...optional('reasoning', reasoningFlag(values.reasoning)),
     ...optional('schemaFile', values.schema),
     json: values.json ?? false,
     ...optional('deployments', deployments),

@@ -105,6 +105,7 @@ async function run(args: RunArguments, all: Deployment[], io: Io): Promise<numbe
     ...(args.system ? { system: args.system } : {}),
     messages: prompt === null ? messages : [...messages, { role: 'user', content: prompt }],
     params: args.params,
+    ...(args.reasoning ? { reasoning: args.reasoning } : {}),
     ...asked,
   };
   const credentials = new EnvironmentCredentials(io.env);

@@ -11,7 +11,7 @@ import { convertRequest as openaiRequest } from '../../src/providers/openai/conv
 import { mapFinishReason as openaiFinish } from '../../src/providers/openai/finishReason';
 import { mapUsage as openaiUsage } from '../../src/providers/openai/usage';
 
-const dialect = (maxTokensField: 'max_tokens' | 'max_completion_tokens') => ({ maxTokensField, jsonSchema: 'yes' as const, service: 'OpenAI' });
+const dialect = (maxTokensField: 'max_tokens' | 'max_completion_tokens') => ({ maxTokensField, jsonSchema: 'yes' as const, service: 'OpenAI', baseModel: 'gpt-4o' });
 
 const request: ChatRequest = {
   system: 'Be brief.',
@@ -59,8 +59,10 @@ describe('provider mapping (pure)', () => {
     assert.deepEqual(openaiUsage({ prompt_tokens: 100, completion_tokens: 20, total_tokens: 120, prompt_tokens_details: { cached_tokens: 60 } }), { inputTokens: 100, outputTokens: 20, cachedInputTokens: 60 });
     assert.deepEqual(openaiUsage({ prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 }), { inputTokens: 10, outputTokens: 2 });
     // xAI counts reasoning outside completion_tokens (a recorded answer: 291 prompt + 26 completion + 196 reasoning = 513)
-    assert.deepEqual(openaiUsage({ prompt_tokens: 291, completion_tokens: 26, total_tokens: 513 }), { inputTokens: 291, outputTokens: 222 });
-    assert.deepEqual(bedrockUsage({ inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 300, cacheWriteInputTokens: 40 }), { inputTokens: 350, outputTokens: 5, cachedInputTokens: 300 });
-    assert.deepEqual(googleUsage({ promptTokenCount: 12, candidatesTokenCount: 21, thoughtsTokenCount: 185, cachedContentTokenCount: 4 }), { inputTokens: 12, outputTokens: 206, cachedInputTokens: 4 });
+    assert.deepEqual(openaiUsage({ prompt_tokens: 291, completion_tokens: 26, total_tokens: 513 }), { inputTokens: 291, outputTokens: 222, reasoningTokens: 196 });
+    // OpenAI counts reasoning inside completion_tokens and says how much
+    assert.deepEqual(openaiUsage({ prompt_tokens: 20, completion_tokens: 300, total_tokens: 320, completion_tokens_details: { reasoning_tokens: 256 } }), { inputTokens: 20, outputTokens: 300, reasoningTokens: 256 });
+    assert.deepEqual(bedrockUsage({ inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 300, cacheWriteInputTokens: 40 }), { inputTokens: 350, outputTokens: 5, cachedInputTokens: 300, cacheWriteTokens: 40 });
+    assert.deepEqual(googleUsage({ promptTokenCount: 12, candidatesTokenCount: 21, thoughtsTokenCount: 185, cachedContentTokenCount: 4 }), { inputTokens: 12, outputTokens: 206, cachedInputTokens: 4, reasoningTokens: 185 });
   });
 });

@@ -6,6 +6,7 @@
  * Pure: the webview imports it too.
  */
 import * as z from 'zod/mini';
+import { REASONING_EFFORTS, type Reasoning, type ReasoningEffort } from './chatRequest';
 
 interface ParameterBase {
   /** Shown in the playground and in messages: "Temperature". */
@@ -97,4 +98,33 @@ export function checkParam(parameter: NumberParameter, raw: string, unreadable =
   const low = parameter.minExclusive ? value <= parameter.min : value < parameter.min;
   if (low || value > parameter.max) return { problem: `${parameter.label} must be ${range}, not ${text.slice(0, 20)}.` };
   return { value };
+}
+
+/**
+ * Reasoning: an effort every cloud can take in its own way, or a budget of thinking tokens. Not a sampling parameter
+ * (it goes in ChatRequest.reasoning), but one schema like them: the CLI flag, prompt files, the protocol and the
+ * playground all read it through `parseReasoning`.
+ */
+export const REASONING = {
+  label: 'Reasoning',
+  flag: '--reasoning',
+  description: 'How much the model may think first: minimal, low, medium or high, or a budget of thinking tokens.',
+  efforts: REASONING_EFFORTS,
+  minBudget: 128,
+  maxBudget: 128_000,
+} as const;
+
+export const reasoningSchema = z.union([
+  z.strictObject({ effort: z.enum(REASONING_EFFORTS, `must be one of ${REASONING_EFFORTS.join(', ')}`) }),
+  z.strictObject({ budgetTokens: z.int('must be a whole number').check(z.minimum(REASONING.minBudget, `is below ${REASONING.minBudget}`), z.maximum(REASONING.maxBudget, `is above ${REASONING.maxBudget.toLocaleString('en-US')}`)) }),
+]);
+
+/** "high" → {effort: 'high'}; "8000" → {budgetTokens: 8000}; '' → nothing (the model's default); else the problem, named. */
+export function parseReasoning(raw: string | number): { value?: Reasoning; problem?: string } {
+  const text = String(raw).trim().toLowerCase();
+  if (text === '' || text === 'default') return {};
+  if ((REASONING_EFFORTS as readonly string[]).includes(text)) return { value: { effort: text as ReasoningEffort } };
+  const budget = Number(text);
+  if (/^\d+$/.test(text) && budget >= REASONING.minBudget && budget <= REASONING.maxBudget) return { value: { budgetTokens: budget } };
+  return { problem: `${REASONING.label} "${String(raw).slice(0, 20)}" is not valid: use ${REASONING_EFFORTS.join(', ')}, or a whole number of thinking tokens from ${REASONING.minBudget} to ${REASONING.maxBudget}.` };
 }

@@ -66,6 +66,13 @@ export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
           if (converted.answerTool && started.name === converted.answerTool) answerBlocks.add(index);
           else yield toolCalls.add(index, { id: started.toolUseId ?? null, name: started.name ?? null, arguments: '' });
         } else if (delta?.text) yield { type: 'text-delta', text: delta.text };
+        else if (delta?.reasoningContent) {
+          // Claude's thinking: text, then a signature that must go back unchanged; or a redacted block to send back as it is
+          const thought = delta.reasoningContent;
+          if (thought.text) yield { type: 'reasoning-delta', text: thought.text };
+          if (thought.signature) yield { type: 'reasoning-end', signature: thought.signature };
+          if (thought.redactedContent) yield { type: 'reasoning-end', redactedData: Buffer.from(thought.redactedContent).toString('base64') };
+        }
         else if (delta?.toolUse) {
           if (answerBlocks.has(index)) {
             if (delta.toolUse.input) yield { type: 'text-delta', text: delta.toolUse.input };

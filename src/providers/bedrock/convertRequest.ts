@@ -9,6 +9,7 @@ import { historyHasTools, partsOf, schemaOf, type ChatRequest, type ToolDefiniti
 import type { StructuredOutputMode } from '../../core/request/stream';
 import { systemWithJsonInstruction } from '../structuredInstruction';
 import { forcesOneTool, takesOutputSchema } from './modelCapabilities';
+import { bedrockReasoning } from './reasoning';
 
 export interface ConvertedConverse {
   input: ConverseStreamCommandInput;
@@ -68,15 +69,19 @@ export function convertRequest(modelId: string, request: ChatRequest): Converted
     warnings.push({ feature: 'tools', message: `the conversation holds tool calls and Bedrock needs their tools declared: ${named.join(', ')} sent with an open schema` });
   }
 
+  const reasoning = bedrockReasoning(request, modelId);
+  warnings.push(...reasoning.warnings);
+  const maxTokens = reasoning.maxTokens ?? request.params.maxTokens;
   const input: ConverseStreamCommandInput = {
     modelId,
     messages: alternate(request.messages.map(convertMessage)),
     ...(system ? { system: [{ text: system }] } : {}),
     inferenceConfig: {
-      ...(request.params.maxTokens !== undefined ? { maxTokens: request.params.maxTokens } : {}),
-      ...(request.params.temperature !== undefined ? { temperature: request.params.temperature } : {}),
-      ...(request.params.topP !== undefined ? { topP: request.params.topP } : {}),
+      ...(maxTokens !== undefined ? { maxTokens } : {}),
+      ...(!reasoning.dropSampling && request.params.temperature !== undefined ? { temperature: request.params.temperature } : {}),
+      ...(!reasoning.dropSampling && request.params.topP !== undefined ? { topP: request.params.topP } : {}),
     },
+    ...(reasoning.additionalModelRequestFields ? { additionalModelRequestFields: reasoning.additionalModelRequestFields as never } : {}),
     ...(tools.length ? { toolConfig: { tools: tools.map(toolSpec), ...(toolChoice ? { toolChoice } : {}) } } : {}),
     ...(outputConfig ? { outputConfig } : {}),
   };

@@ -8,5 +8,6 @@ export function mapUsage(usage: Partial<TokenUsage>): Usage {
     inputTokens: (usage.inputTokens ?? 0) + cached + (usage.cacheWriteInputTokens ?? 0),
     outputTokens: usage.outputTokens ?? 0,
     ...(cached ? { cachedInputTokens: cached } : {}),
+    ...(usage.cacheWriteInputTokens ? { cacheWriteTokens: usage.cacheWriteInputTokens } : {}),
   };
 }

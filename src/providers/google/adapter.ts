@@ -47,7 +47,7 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
       options = { apiKey: credential.key, httpOptions: { retryOptions: noRetries, ...(fetch ? { fetch } : {}), ...(deployment.baseUrl ? { baseUrl: deployment.baseUrl } : {}) } };
     }
     const ai = new GoogleGenAI(options);
-    const converted = convertRequest(request, signal);
+    const converted = convertRequest(request, signal, deployment.model);
     yield* beforeSending(converted);
     let requestId: string | null = null;
     let finishReason: FinishReason | null = null;
@@ -66,7 +66,8 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
         }
         const candidate = chunk.candidates?.[0];
         for (const part of candidate?.content?.parts ?? []) {
-          if (part.text && !part.thought) yield { type: 'text-delta', text: part.text };
+          if (part.text && part.thought) yield { type: 'reasoning-delta', text: part.text };
+          else if (part.text) yield { type: 'text-delta', text: part.text };
           // Gemini sends each call whole, with no id of its own on the Gemini API: Fanout makes one
           if (part.functionCall?.name) yield { type: 'tool-call', id: part.functionCall.id ?? `call_${++calls}`, name: part.functionCall.name, arguments: part.functionCall.args ?? {} };
         }

@@ -9,6 +9,7 @@ import { partsOf, schemaOf, type ChatRequest, type JsonSchema } from '../../core
 import type { StructuredOutputMode } from '../../core/request/stream';
 import { checkSchema, describeProblems, type SchemaDialect } from '../schemaDialect';
 import { systemWithJsonInstruction } from '../structuredInstruction';
+import { geminiReasoning } from './reasoning';
 
 /** The JSON Schema subset Gemini's responseJsonSchema and parametersJsonSchema take; any other keyword is a 400 "Unknown name". */
 export const GEMINI_SCHEMA: SchemaDialect = {
@@ -25,7 +26,7 @@ export interface ConvertedGenerateContent {
 
 const MODES: Record<'auto' | 'none' | 'required', `${FunctionCallingConfigMode}`> = { auto: 'AUTO', none: 'NONE', required: 'ANY' };
 
-export function convertRequest(request: ChatRequest, abortSignal: AbortSignal): ConvertedGenerateContent {
+export function convertRequest(request: ChatRequest, abortSignal: AbortSignal, model = ''): ConvertedGenerateContent {
   const warnings: ConvertedGenerateContent['warnings'] = [];
   let system = request.system;
   let structuredOutput: StructuredOutputMode | null = null;
@@ -56,6 +57,8 @@ export function convertRequest(request: ChatRequest, abortSignal: AbortSignal): 
   const functionCallingConfig = !tools.length || choice === undefined ? undefined
     : typeof choice === 'string' ? { mode: MODES[choice] as FunctionCallingConfigMode }
       : { mode: 'ANY' as FunctionCallingConfigMode, allowedFunctionNames: [choice.name] };
+  const reasoning = geminiReasoning(request, model);
+  warnings.push(...reasoning.warnings);
   return {
     contents: request.messages.map(convertMessage),
     config: {
@@ -67,6 +70,7 @@ export function convertRequest(request: ChatRequest, abortSignal: AbortSignal): 
       ...(declarations.length ? { tools: [{ functionDeclarations: declarations }] } : {}),
       ...(functionCallingConfig ? { toolConfig: { functionCallingConfig } } : {}),
       ...jsonConfig,
+      ...(reasoning.thinkingConfig ? { thinkingConfig: reasoning.thinkingConfig } : {}),
     },
     warnings,
     structuredOutput,

@@ -7,5 +7,6 @@ export function mapUsage(usage: GenerateContentResponseUsageMetadata): Usage {
     inputTokens: usage.promptTokenCount ?? 0,
     outputTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
     ...(usage.cachedContentTokenCount ? { cachedInputTokens: usage.cachedContentTokenCount } : {}),
+    ...(usage.thoughtsTokenCount ? { reasoningTokens: usage.thoughtsTokenCount } : {}),
   };
 }

@@ -19,14 +19,14 @@ export interface ChatCompletionsTarget {
   model: string;
   service: string;
   origin: string;
-  dialect: Omit<ChatCompletionsDialect, 'service'>;
+  dialect: Omit<ChatCompletionsDialect, 'service' | 'baseModel'>;
   /** The proxy the request goes through, if any: connection failures then name it. */
   proxy: string | null;
 }
 
 export async function* streamChatCompletions(target: ChatCompletionsTarget, call: ProviderCall): AsyncGenerator<StreamPart> {
   const { request, deployment, signal } = call;
-  const converted = convertRequest(target.model, request, { ...target.dialect, service: target.service });
+  const converted = convertRequest(target.model, request, { ...target.dialect, service: target.service, baseModel: deployment.model });
   yield* beforeSending(converted);
   let requestId: string | null = null;
   let finishReason: FinishReason | null = null;
@@ -43,6 +43,10 @@ export async function* streamChatCompletions(target: ChatCompletionsTarget, call
       // Azure sends a first chunk with `choices: []` and prompt_filter_results; usage comes in a last chunk with `choices: []`.
       const choice = chunk.choices[0];
       const text = choice?.delta?.content;
+      // OpenAI streams no reasoning text; OpenAI-compatible servers do, as reasoning_content (DeepSeek, vLLM) or reasoning (OpenRouter, Groq)
+      const thinking = (choice?.delta as { reasoning_content?: string; reasoning?: string } | undefined);
+      const reasoningText = thinking?.reasoning_content ?? thinking?.reasoning;
+      if (reasoningText) yield { type: 'reasoning-delta', text: reasoningText };
       if (text) yield { type: 'text-delta', text };
       for (const fragment of choice?.delta?.tool_calls ?? []) {
         yield toolCalls.add(fragment.index ?? fragment.id ?? 0, { id: fragment.id ?? null, name: fragment.function?.name ?? null, arguments: fragment.function?.arguments ?? null });

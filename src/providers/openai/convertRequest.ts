@@ -8,6 +8,7 @@ import { partsOf, schemaOf, type ChatRequest } from '../../core/request/chatRequ
 import type { StructuredOutputMode } from '../../core/request/stream';
 import { checkSchema, describeProblems } from '../schemaDialect';
 import { systemWithJsonInstruction } from '../structuredInstruction';
+import { openaiReasoning } from './reasoning';
 
 /** What the server behind a chat-completions endpoint takes, beyond the common wire. */
 export interface ChatCompletionsDialect {
@@ -18,6 +19,8 @@ export interface ChatCompletionsDialect {
   /** Why json_schema is not taken, for the warning ("api-version 2024-06-01 predates json_schema"). */
   noJsonSchemaReason?: string;
   service: string;
+  /** The base model (Azure's deployment name is not one): what decides whether it is a reasoning model. */
+  baseModel: string;
 }
 
 export interface ConvertedRequest<Body> {
@@ -55,15 +58,18 @@ export function convertRequest(model: string, request: ChatRequest, dialect: Cha
     const saysJson = [request.system ?? '', ...request.messages.flatMap((message) => partsOf(message).map((part) => (part.type === 'text' ? part.text : '')))].some((text) => /json/i.test(text));
     if (!saysJson) system = systemWithJsonInstruction(request);
   }
+  const reasoning = openaiReasoning(request, dialect.baseModel, dialect.service);
+  warnings.push(...reasoning.warnings);
   const messages: ChatCompletionMessageParam[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...request.messages.flatMap(convertMessage)];
   const body: ChatCompletionCreateParamsStreaming = {
     model,
     messages,
     stream: true,
     stream_options: { include_usage: true },
-    ...(request.params.temperature !== undefined ? { temperature: request.params.temperature } : {}),
-    ...(request.params.topP !== undefined ? { top_p: request.params.topP } : {}),
+    ...(reasoning.sampling && request.params.temperature !== undefined ? { temperature: request.params.temperature } : {}),
+    ...(reasoning.sampling && request.params.topP !== undefined ? { top_p: request.params.topP } : {}),
     ...(request.params.maxTokens !== undefined ? { [dialect.maxTokensField]: request.params.maxTokens } : {}),
+    ...reasoning.fields,
     ...(request.tools?.length ? { tools: request.tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.parameters } })) } : {}),
     ...(request.tools?.length && request.toolChoice ? { tool_choice: typeof request.toolChoice === 'string' ? request.toolChoice : { type: 'function' as const, function: { name: request.toolChoice.name } } } : {}),
     ...(responseFormat ? { response_format: responseFormat } : {}),

@@ -9,9 +9,13 @@ import type { Usage } from '../../core/request/stream';
 export function mapUsage(usage: CompletionUsage): Usage {
   const cached = usage.prompt_tokens_details?.cached_tokens;
   const outsideCompletion = typeof usage.total_tokens === 'number' ? usage.total_tokens - usage.prompt_tokens : 0;
+  const outputTokens = Math.max(usage.completion_tokens, outsideCompletion);
+  // reasoning as the server counts it, else what total_tokens shows beyond completion_tokens
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens || (outsideCompletion > usage.completion_tokens ? outsideCompletion - usage.completion_tokens : undefined);
   return {
     inputTokens: usage.prompt_tokens,
-    outputTokens: Math.max(usage.completion_tokens, outsideCompletion),
+    outputTokens,
     ...(cached ? { cachedInputTokens: cached } : {}),
+    ...(reasoning ? { reasoningTokens: reasoning } : {}),
   };
 }

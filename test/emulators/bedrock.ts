@@ -11,7 +11,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { BehaviourQueue, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
-import { instructedSchema, planAnswer, type AnswerPlan, type ConversationRequest } from './conversation';
+import { instructedSchema, planAnswer, reasoningFragments, reasoningTokensFor, type AnswerPlan, type ConversationRequest } from './conversation';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorRequest, type EmulatorResponse } from './server';
 
 export interface AwsKey {
@@ -93,7 +93,12 @@ export class BedrockEmulator extends Emulator {
       fail(400, 'ValidationException', 'Input is too long for requested model.');
       return;
     }
-    await streamAnswer(response, { modelId, requestId, behaviour, inputTokens, plan: planAnswer(conversationOf(input), behaviour, modelId) });
+    const conversation = conversationOf(input);
+    // Claude shows its thinking (with a signature); gpt-oss thinks without showing it here
+    const thinking = input.additionalModelRequestFields?.thinking;
+    const reasoning = thinking ? { text: reasoningFragments(modelId, conversation), tokens: reasoningTokensFor(undefined, thinking.budget_tokens) }
+      : input.additionalModelRequestFields?.reasoning_effort ? { text: [], tokens: reasoningTokensFor(input.additionalModelRequestFields.reasoning_effort) } : null;
+    await streamAnswer(response, { modelId, requestId, behaviour, inputTokens, plan: planAnswer(conversation, behaviour, modelId), reasoning });
   }
 
   /** Null when the request is signed by a known key (or carries a known API key); else the service's refusal. */
@@ -166,6 +171,8 @@ interface ConverseInput {
   system?: Array<{ text?: string }>;
   toolConfig?: { tools?: Array<{ toolSpec?: { name: string; inputSchema?: { json?: unknown } } }>; toolChoice?: { auto?: object; any?: object; tool?: { name: string } } };
   outputConfig?: { textFormat?: { structure?: { jsonSchema?: { schema?: string } } } };
+  inferenceConfig?: { maxTokens?: number; temperature?: number; topP?: number };
+  additionalModelRequestFields?: { thinking?: { type: string; budget_tokens: number }; reasoning_effort?: string };
 }
 
 /** What Converse refuses about a conversation, in Bedrock's words (ValidationException); null when it takes it. */
@@ -176,6 +183,12 @@ function refusedConverse(input: ConverseInput, modelId: string): string | null {
   const toolBlocks = messages.some((message) => (message.content ?? []).some((block) => block.toolUse || block.toolResult));
   if (toolBlocks && !input.toolConfig?.tools?.length) return 'The toolConfig field must be defined when using toolUse and toolResult content blocks.';
   if (input.toolConfig?.toolChoice?.tool && !/anthropic\.claude|amazon\.nova|mistral\.mistral-large/.test(modelId)) return 'This model doesn\'t support the toolConfig.toolChoice.tool field. Remove toolConfig.toolChoice.tool and try again.';
+  const thinking = input.additionalModelRequestFields?.thinking;
+  if (thinking) {
+    if (input.inferenceConfig?.temperature !== undefined && input.inferenceConfig.temperature !== 1) return 'temperature may only be set to 1 when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking';
+    if (input.inferenceConfig?.topP !== undefined) return 'top_p cannot be set when thinking is enabled.';
+    if ((input.inferenceConfig?.maxTokens ?? 4096) <= thinking.budget_tokens) return '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size';
+  }
   return null;
 }
 
@@ -210,17 +223,25 @@ function frame(messageType: 'event' | 'exception', type: string, payload: Record
   });
 }
 
-async function streamAnswer(response: EmulatorResponse, plan: { modelId: string; requestId: string; behaviour: Behaviour; inputTokens: number; plan: AnswerPlan }): Promise<void> {
+async function streamAnswer(response: EmulatorResponse, plan: { modelId: string; requestId: string; behaviour: Behaviour; inputTokens: number; plan: AnswerPlan; reasoning: { text: string[]; tokens: number } | null }): Promise<void> {
   const { behaviour } = plan;
   const started = performance.now();
   head(response, 200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': plan.requestId });
   write(response, frame('event', 'messageStart', { role: 'assistant' }));
   const call = plan.plan.kind === 'tool-call' ? plan.plan : null;
+  // thinking comes first, in block 0: its text, then the signature the next turn must send back unchanged
+  const thinkingBlock = plan.reasoning?.text.length ? 1 : 0;
+  if (thinkingBlock) {
+    for (const text of plan.reasoning!.text) write(response, frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text } } }));
+    write(response, frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { signature: `sig_${plan.requestId.replace(/-/g, '')}` } } }));
+    write(response, frame('event', 'contentBlockStop', { contentBlockIndex: 0 }));
+  }
+  const reasoningOnly = behaviour.reasoningOnly === true && plan.reasoning !== null;
   // a tool call is its own content block: started with its id and name, then its input as JSON fragments
-  if (call) write(response, frame('event', 'contentBlockStart', { contentBlockIndex: 0, start: { toolUse: { toolUseId: `tooluse_${plan.requestId.replace(/-/g, '').slice(0, 22)}`, name: call.name } } }));
-  const tokens = call ? call.argumentFragments : plan.plan.kind === 'text' ? plan.plan.tokens : [];
+  if (call && !reasoningOnly) write(response, frame('event', 'contentBlockStart', { contentBlockIndex: thinkingBlock, start: { toolUse: { toolUseId: `tooluse_${plan.requestId.replace(/-/g, '').slice(0, 22)}`, name: call.name } } }));
+  const tokens = reasoningOnly ? [] : call ? call.argumentFragments : plan.plan.kind === 'text' ? plan.plan.tokens : [];
   const finished = await streamTokens(response, tokens, behaviour, {
-    token: (text) => frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: call ? { toolUse: { input: text } } : { text } }),
+    token: (text) => frame('event', 'contentBlockDelta', { contentBlockIndex: thinkingBlock, delta: call ? { toolUse: { input: text } } : { text } }),
     streamError: () => {
       const type = behaviour.streamErrorType ?? 'internalServerException';
       return frame('exception', type, { message: type === 'throttlingException' ? 'Too many tokens, please wait before trying again.' : 'The system encountered an unexpected error during processing. Try your request again.' });
@@ -232,12 +253,13 @@ async function streamAnswer(response: EmulatorResponse, plan: { modelId: string;
     },
   });
   if (!finished) return;
-  write(response, frame('event', 'contentBlockStop', { contentBlockIndex: 0 }));
-  const stopReason = behaviour.contentFilter ? 'content_filtered' : behaviour.finishLength ? 'max_tokens' : call ? 'tool_use' : 'end_turn';
+  if (!reasoningOnly) write(response, frame('event', 'contentBlockStop', { contentBlockIndex: thinkingBlock }));
+  const stopReason = behaviour.contentFilter ? 'content_filtered' : behaviour.finishLength || reasoningOnly ? 'max_tokens' : call ? 'tool_use' : 'end_turn';
   write(response, frame('event', 'messageStop', { stopReason }));
   const cached = behaviour.cachedInputTokens ?? 0;
   write(response, frame('event', 'metadata', {
-    usage: { inputTokens: plan.inputTokens - cached, outputTokens: tokens.length, totalTokens: plan.inputTokens + tokens.length, ...(cached ? { cacheReadInputTokens: cached, cacheWriteInputTokens: 0 } : {}) },
+    // Bedrock counts thinking inside outputTokens and says no more
+    usage: { inputTokens: plan.inputTokens - cached, outputTokens: tokens.length + (plan.reasoning?.tokens ?? 0), totalTokens: plan.inputTokens + tokens.length + (plan.reasoning?.tokens ?? 0), ...(cached ? { cacheReadInputTokens: cached, cacheWriteInputTokens: 0 } : {}) },
     metrics: { latencyMs: Math.round(performance.now() - started) },
   }));
   response.end();

@@ -39,6 +39,8 @@ export interface Behaviour {
   toolArguments?: string;
   /** Answer `text` (or words) even when JSON or a tool was asked for, as a model that ignores the format does. */
   ignoreFormat?: boolean;
+  /** Think and stop at max tokens before writing any visible answer (a reasoning-only answer). */
+  reasoningOnly?: boolean;
   /** Asked for JSON with a schema: answer JSON that misses the schema's first required property. */
   jsonInvalid?: boolean;
 }

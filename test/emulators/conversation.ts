@@ -92,3 +92,15 @@ export function exampleOf(schema: unknown, root: unknown = schema, name = '', de
   if (type === 'null') return null;
   return HINTS.find(([pattern]) => pattern.test(name))?.[1] ?? 'example';
 }
+
+/** Reasoning tokens an emulated model spends for an effort, or for a budget (it uses about a third of a budget). */
+export function reasoningTokensFor(effort: string | undefined, budget?: number): number {
+  if (budget !== undefined) return Math.max(16, Math.round(budget / 3));
+  return ({ minimal: 16, low: 64, medium: 192, high: 512 } as Record<string, number>)[effort ?? 'medium'] ?? 192;
+}
+
+/** The reasoning text an emulated model shows (in pieces, as clouds stream it), for clouds that show any. */
+export function reasoningFragments(who: string, request: ConversationRequest): string[] {
+  const about = request.toolResult ? `the ${request.toolResult.name} result` : request.tools.length ? `which tool to call` : request.json ? 'the JSON shape' : 'the question';
+  return `[${who}] Thinking about ${about}: what is asked, what is known, and the shortest good answer.`.match(/[\s\S]{1,12}/g) ?? [];
+}

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BehaviourQueue, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
-import { instructedSchema, planAnswer, type AnswerPlan, type ConversationRequest } from './conversation';
+import { instructedSchema, planAnswer, reasoningFragments, reasoningTokensFor, type AnswerPlan, type ConversationRequest } from './conversation';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorResponse, type RecordedRequest } from './server';
 
 export interface GoogleEmulatorOptions {
@@ -96,7 +96,7 @@ export class GoogleEmulator extends Emulator {
       fail(status, behaviour.error.message ?? (status === 429 ? 'Resource has been exhausted (e.g. check quota).' : status >= 500 ? 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting' : 'Request failed.'), details);
       return;
     }
-    const refused = refusedRequest(body);
+    const refused = refusedRequest(body, model);
     if (refused) {
       fail(400, refused);
       return;
@@ -108,7 +108,10 @@ export class GoogleEmulator extends Emulator {
       fail(400, `The input token count (${inputTokens}) exceeds the maximum number of tokens allowed (${limit}).`);
       return;
     }
-    await streamAnswer(response, { model, behaviour, inputTokens, vertex: vertex !== null, plan: planAnswer(conversationOf(body), behaviour, model) });
+    const conversation = conversationOf(body);
+    const thinking = body.generationConfig?.thinkingConfig;
+    const reasoning = thinking ? { text: thinking.includeThoughts ? reasoningFragments(model, conversation) : [], tokens: reasoningTokensFor(thinking.thinkingLevel?.toLowerCase(), thinking.thinkingBudget) } : null;
+    await streamAnswer(response, { model, behaviour, inputTokens, vertex: vertex !== null, plan: planAnswer(conversation, behaviour, model), reasoning });
   }
 
   private metadata(path: string, headers: Record<string, string | undefined>, response: EmulatorResponse): void {
@@ -143,7 +146,7 @@ interface GenerateContentBody {
   systemInstruction?: { parts?: GeminiPart[] };
   tools?: Array<{ functionDeclarations?: Array<{ name: string; parameters?: unknown; parametersJsonSchema?: unknown }> }>;
   toolConfig?: { functionCallingConfig?: { mode?: string; allowedFunctionNames?: string[] } };
-  generationConfig?: { responseMimeType?: string; responseJsonSchema?: Record<string, unknown>; responseSchema?: Record<string, unknown> };
+  generationConfig?: { responseMimeType?: string; responseJsonSchema?: Record<string, unknown>; responseSchema?: Record<string, unknown>; thinkingConfig?: { thinkingBudget?: number; thinkingLevel?: string; includeThoughts?: boolean } };
 }
 
 /** Keywords Gemini's JSON Schema subset takes; any other is refused with "Unknown name". */
@@ -162,8 +165,10 @@ function unknownKeyword(schema: unknown): string | null {
 }
 
 /** What the Gemini API and Vertex AI refuse, in their words; null when they take it. */
-function refusedRequest(body: GenerateContentBody): string | null {
+function refusedRequest(body: GenerateContentBody, model: string): string | null {
   const config = body.generationConfig ?? {};
+  if (config.thinkingConfig && !/^gemini-(2\.5|3)/.test(model)) return 'Thinking is not supported for this model.';
+  if (config.thinkingConfig?.thinkingLevel && !/^gemini-3/.test(model)) return 'Thinking level is not supported for this model. Please retry with a thinking budget instead.';
   const declarations = (body.tools ?? []).flatMap((tool) => tool.functionDeclarations ?? []);
   if (declarations.length && config.responseMimeType === 'application/json') return "Function calling with a response mime type: 'application/json' is unsupported";
   const schemaKeyword = unknownKeyword(config.responseJsonSchema ?? config.responseSchema);
@@ -191,28 +196,33 @@ function conversationOf(body: GenerateContentBody): ConversationRequest {
   };
 }
 
-async function streamAnswer(response: EmulatorResponse, plan: { model: string; behaviour: Behaviour; inputTokens: number; vertex: boolean; plan: AnswerPlan }): Promise<void> {
+async function streamAnswer(response: EmulatorResponse, plan: { model: string; behaviour: Behaviour; inputTokens: number; vertex: boolean; plan: AnswerPlan; reasoning: { text: string[]; tokens: number } | null }): Promise<void> {
   const { behaviour } = plan;
   const responseId = randomUUID().replace(/-/g, '').slice(0, 22);
   head(response, 200, { 'content-type': 'text/event-stream', 'x-goog-request-id': responseId });
   // Gemini sends a function call whole, in one part, with no id of its own
   const call = plan.plan.kind === 'tool-call' ? plan.plan : null;
-  const tokens = call ? [call.argumentFragments.join('')] : plan.plan.kind === 'text' ? plan.plan.tokens : [];
+  const reasoningOnly = behaviour.reasoningOnly === true && plan.reasoning !== null;
+  const tokens = reasoningOnly ? [] : call ? [call.argumentFragments.join('')] : plan.plan.kind === 'text' ? plan.plan.tokens : [];
   const cached = behaviour.cachedInputTokens ?? 0;
   const event = (candidate: Record<string, unknown>, usage: Record<string, unknown>): string =>
     `data: ${JSON.stringify({ candidates: [{ ...candidate, index: 0 }], usageMetadata: usage, modelVersion: plan.model, ...(plan.vertex ? { createTime: new Date().toISOString() } : {}), responseId })}\r\n\r\n`;
   const running = { promptTokenCount: plan.inputTokens, totalTokenCount: plan.inputTokens };
+  // thought summaries come first, as parts marked `thought`
+  for (const text of plan.reasoning?.text ?? []) write(response, event({ content: { role: 'model', parts: [{ text, thought: true }] } }, running));
   const finished = await streamTokens(response, tokens, behaviour, {
     token: (text) => event({ content: { role: 'model', parts: [call ? { functionCall: { name: call.name, args: parseArguments(text) } } : { text }] } }, running),
     streamError: () => `data: ${JSON.stringify({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } })}\r\n\r\n`,
     malformed: () => 'data: {"candidates": [{"content": {"parts": [{"te\r\n\r\n',
   });
   if (!finished) return;
-  const finishReason = behaviour.contentFilter ? 'SAFETY' : behaviour.finishLength ? 'MAX_TOKENS' : 'STOP';
+  const finishReason = behaviour.contentFilter ? 'SAFETY' : behaviour.finishLength || reasoningOnly ? 'MAX_TOKENS' : 'STOP';
   write(response, event({ content: { role: 'model', parts: call ? [] : [{ text: '' }] }, finishReason }, {
     promptTokenCount: plan.inputTokens,
     candidatesTokenCount: tokens.length,
-    totalTokenCount: plan.inputTokens + tokens.length,
+    // thinking is counted apart from the candidates, and billed as output
+    ...(plan.reasoning ? { thoughtsTokenCount: plan.reasoning.tokens } : {}),
+    totalTokenCount: plan.inputTokens + tokens.length + (plan.reasoning?.tokens ?? 0),
     ...(cached ? { cachedContentTokenCount: cached } : {}),
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: plan.inputTokens }],
   }));

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BehaviourQueue, answerTokens, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
-import { instructedSchema, planAnswer, type AnswerPlan, type ConversationRequest } from './conversation';
+import { instructedSchema, planAnswer, reasoningFragments, reasoningTokensFor, type AnswerPlan, type ConversationRequest } from './conversation';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorResponse, type RecordedRequest } from './server';
 
 export interface OpenAIEmulatorOptions {
@@ -17,6 +17,8 @@ export interface OpenAIEmulatorOptions {
   azureTokens?: string[];
   /** Azure deployment name → the model it runs. Unknown deployments get 404 DeploymentNotFound. */
   azureDeployments?: Record<string, string>;
+  /** Stream reasoning text as `delta.reasoning_content` when reasoning is asked for (as vLLM and DeepSeek do; OpenAI does not). */
+  streamsReasoning?: boolean;
   /** Vertex AI: Google access tokens accepted as `Bearer` on the `endpoints/openapi` route. */
   vertexTokens?: string[];
   /** Prompts over this many tokens get context_length_exceeded. */
@@ -34,6 +36,9 @@ interface ChatBody {
   tools?: Array<{ type: string; function: { name: string; parameters?: unknown } }>;
   tool_choice?: string | { type: string; function: { name: string } };
   response_format?: { type: 'text' | 'json_object' | 'json_schema'; json_schema?: { name: string; schema?: Record<string, unknown>; strict?: boolean } };
+  reasoning_effort?: string;
+  temperature?: number;
+  top_p?: number;
 }
 
 const textOfContent = (content: ChatBody['messages'] extends Array<infer M> | undefined ? M extends { content: infer C } ? C : never : never): string =>
@@ -55,6 +60,13 @@ function conversationOf(body: ChatBody): ConversationRequest {
     schema: format?.type === 'json_schema' ? format.json_schema?.schema ?? null : instructed.schema,
     json: format?.type === 'json_object' || format?.type === 'json_schema' || instructed.json,
   };
+}
+
+/** OpenAI's reasoning models refuse sampling parameters, in OpenAI's words. */
+function refusedSampling(body: ChatBody, model: string): string | null {
+  if (!/^(o\d|gpt-5)/.test(model)) return null;
+  const named = body.temperature !== undefined ? 'temperature' : body.top_p !== undefined ? 'top_p' : null;
+  return named ? `Unsupported parameter: '${named}' is not supported with this model.` : null;
 }
 
 /** What OpenAI and Azure refuse about response_format, as they word it; null when they take it. */
@@ -170,7 +182,7 @@ export class OpenAIEmulator extends Emulator {
       sendError(response, flavour, behaviour.error, ids);
       return;
     }
-    const refused = refusedFormat(body, flavour, url.searchParams.get('api-version'));
+    const refused = refusedFormat(body, flavour, url.searchParams.get('api-version')) ?? refusedSampling(body, model);
     if (refused) {
       sendJson(response, 400, flavour === 'vertex'
         ? [{ error: { code: 400, message: refused, status: 'INVALID_ARGUMENT' } }]
@@ -193,7 +205,9 @@ export class OpenAIEmulator extends Emulator {
       sendJson(response, 200, { id: `chatcmpl-${requestId}`, object: 'chat.completion', created: now(), model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: usageOf(inputTokens, answerTokens(behaviour, model).length, behaviour) }, ids);
       return;
     }
-    await streamAnswer(response, { flavour, model, requestId, ids, behaviour, inputTokens, includeUsage: body.stream_options?.include_usage === true, plan: planAnswer(conversationOf(body), behaviour, model) });
+    const conversation = conversationOf(body);
+    const reasoning = body.reasoning_effort ? { tokens: reasoningTokensFor(body.reasoning_effort), text: this.options.streamsReasoning ? reasoningFragments(model, conversation) : [] } : null;
+    await streamAnswer(response, { flavour, model, requestId, ids, behaviour, inputTokens, includeUsage: body.stream_options?.include_usage === true, plan: planAnswer(conversation, behaviour, model), reasoning });
   }
 }
 
@@ -201,13 +215,14 @@ function now(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-function usageOf(inputTokens: number, outputTokens: number, behaviour: Behaviour): Record<string, unknown> {
+/** OpenAI's usage: reasoning inside completion_tokens, and said in completion_tokens_details. */
+function usageOf(inputTokens: number, outputTokens: number, behaviour: Behaviour, reasoningTokens = 0): Record<string, unknown> {
   return {
     prompt_tokens: inputTokens,
-    completion_tokens: outputTokens,
-    total_tokens: inputTokens + outputTokens,
+    completion_tokens: outputTokens + reasoningTokens,
+    total_tokens: inputTokens + outputTokens + reasoningTokens,
     prompt_tokens_details: { cached_tokens: behaviour.cachedInputTokens ?? 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: reasoningTokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
 }
 
@@ -243,6 +258,8 @@ interface StreamPlan {
   inputTokens: number;
   includeUsage: boolean;
   plan: AnswerPlan;
+  /** Reasoning asked for: the tokens it costs (inside completion_tokens) and the text a server streams, if any. */
+  reasoning: { tokens: number; text: string[] } | null;
 }
 
 async function streamAnswer(response: EmulatorResponse, plan: StreamPlan): Promise<void> {
@@ -262,7 +279,8 @@ async function streamAnswer(response: EmulatorResponse, plan: StreamPlan): Promi
   }
   write(response, chunk([delta({ role: 'assistant', content: '', refusal: null })]));
   const call = plan.plan.kind === 'tool-call' ? { id: `call_${plan.requestId.replace(/-/g, '').slice(0, 24)}`, name: plan.plan.name } : null;
-  const tokens = plan.plan.kind === 'tool-call' ? plan.plan.argumentFragments : plan.plan.tokens;
+  for (const text of plan.reasoning?.text ?? []) write(response, chunk([delta({ reasoning_content: text })]));
+  const tokens = behaviour.reasoningOnly && plan.reasoning ? [] : plan.plan.kind === 'tool-call' ? plan.plan.argumentFragments : plan.plan.tokens;
   let sent = 0;
   const finished = await streamTokens(response, tokens, behaviour, {
     // a tool call's first fragment names it and carries its id; the rest carry only argument text
@@ -273,9 +291,9 @@ async function streamAnswer(response: EmulatorResponse, plan: StreamPlan): Promi
     malformed: () => 'data: {"id":"chatcmpl-broken","choices":[{"delta":{"content":\n\n',
   });
   if (!finished) return;
-  const finish = behaviour.contentFilter ? 'content_filter' : behaviour.finishLength ? 'length' : call ? 'tool_calls' : 'stop';
+  const finish = behaviour.contentFilter ? 'content_filter' : behaviour.finishLength || (behaviour.reasoningOnly && plan.reasoning) ? 'length' : call ? 'tool_calls' : 'stop';
   write(response, chunk([delta({}, finish)]));
-  if (plan.includeUsage) write(response, chunk([], usageOf(plan.inputTokens, tokens.length, behaviour)));
+  if (plan.includeUsage) write(response, chunk([], usageOf(plan.inputTokens, tokens.length, behaviour, plan.reasoning?.tokens ?? 0)));
   write(response, 'data: [DONE]\n\n');
   response.end();
 }

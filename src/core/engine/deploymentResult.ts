@@ -102,7 +102,7 @@ export function toResult(deployment: Deployment, record: RunRecord): DeploymentR
     costNote: cost.note,
     cachedInputTokens: record.usage?.cachedInputTokens ?? null,
     toolCalls: record.toolCalls,
-    warnings: record.warnings,
+    warnings: spentOnReasoning(record) ? [...record.warnings, spentOnReasoning(record)!] : record.warnings,
     structuredOutput: record.structuredOutput,
     ...NO_STRUCTURED_CHECK,
     reasoning: record.reasoning === '' ? null : record.reasoning,
@@ -115,4 +115,12 @@ function statusOf(error: ProviderError | null): RunStatus {
   if (error.kind === 'timeout') return 'timeout';
   if (error.kind === 'cancelled') return 'cancelled';
   return 'error';
+}
+
+/** An answer that used its whole budget thinking and wrote nothing visible says exactly that. */
+function spentOnReasoning(record: RunRecord): string | null {
+  const thought = record.reasoning !== '' || (record.usage?.reasoningTokens ?? 0) > 0;
+  if (record.error || record.finishReason !== 'length' || record.text !== '' || record.toolCalls.length || !thought) return null;
+  const spent = record.usage?.outputTokens;
+  return `The model spent its whole output budget${spent ? ` (${spent} tokens)` : ''} reasoning and wrote no visible answer: raise max tokens, or lower the reasoning effort.`;
 }

@@ -4,12 +4,9 @@
  * `$ref` with siblings, and references that point nowhere or only at themselves. Pure; each cloud names its rules.
  */
 import type { JsonSchema } from '../core/request/chatRequest';
+import { checkReferences, escapePointer as escape, type SchemaProblem } from '../core/request/schemaReferences';
 
-export interface SchemaProblem {
-  /** JSON pointer of the failing place, "" for the root. */
-  pointer: string;
-  message: string;
-}
+export type { SchemaProblem };
 
 export interface SchemaDialect {
   /** Keywords the dialect takes; any other is refused (undefined: every keyword is taken). */
@@ -23,7 +20,6 @@ export interface SchemaDialect {
 const SUBSCHEMA_MAPS = ['properties', '$defs', 'definitions', 'patternProperties', 'dependentSchemas'];
 const SUBSCHEMA_LISTS = ['anyOf', 'oneOf', 'allOf', 'prefixItems'];
 const SUBSCHEMAS = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems'];
-const escape = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Every problem the dialect finds, in document order. */
 export function checkSchema(schema: JsonSchema, dialect: SchemaDialect): SchemaProblem[] {
@@ -59,45 +55,6 @@ function walk(node: unknown, pointer: string, dialect: SchemaDialect, problems: 
     if (Array.isArray(list)) list.forEach((child, index) => walk(child, `${pointer}/${key}/${index}`, dialect, problems));
   }
   for (const key of SUBSCHEMAS) if (key in schema) walk(schema[key], `${pointer}/${key}`, dialect, problems);
-}
-
-/** A local `$ref` must point at a schema, and a chain of references must end in one (not loop back to itself). */
-function checkReferences(root: JsonSchema): SchemaProblem[] {
-  const problems: SchemaProblem[] = [];
-  const resolve = (ref: string): unknown => {
-    if (!ref.startsWith('#')) return undefined;
-    return ref.slice(1).split('/').filter(Boolean).map((part) => decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce<unknown>((node, part) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined), root);
-  };
-  const visit = (node: unknown, pointer: string): void => {
-    if (typeof node !== 'object' || node === null) return;
-    if (Array.isArray(node)) {
-      node.forEach((child, index) => visit(child, `${pointer}/${index}`));
-      return;
-    }
-    const ref = (node as Record<string, unknown>).$ref;
-    if (typeof ref === 'string') {
-      if (!ref.startsWith('#')) problems.push({ pointer, message: `"$ref": "${ref}" points outside the schema: only local references ("#/…") can be sent` });
-      else {
-        const seen = new Set<string>([ref]);
-        let target = resolve(ref);
-        while (target && typeof (target as Record<string, unknown>).$ref === 'string' && Object.keys(target as object).length === 1) {
-          const next = (target as Record<string, string>).$ref!;
-          if (seen.has(next)) {
-            problems.push({ pointer, message: `"$ref": "${ref}" is a cycle of references with no schema in it (${[...seen, next].join(' → ')})` });
-            target = undefined;
-            break;
-          }
-          seen.add(next);
-          target = resolve(next);
-        }
-        if (target === undefined && !problems.some((problem) => problem.pointer === pointer)) problems.push({ pointer, message: `"$ref": "${ref}" points at nothing in the schema` });
-      }
-    }
-    for (const [key, child] of Object.entries(node)) if (key !== 'enum' && key !== 'const' && key !== 'default' && key !== 'examples') visit(child, `${pointer}/${escape(key)}`);
-  };
-  visit(root, '');
-  return problems;
 }
 
 /** "/properties/tags/additionalProperties: … ; /…: …" for a warning or an error. */

@@ -39,7 +39,11 @@ describe('load', function () {
     const wall = performance.now() - started;
     assert.deepEqual([...new Set(results.map((result) => result.status))], ['ok']);
     for (const result of results) assert.equal(result.metrics.outputTokens, 40);
-    assert.ok(wall < 2000, `64 concurrent answers of ~300 ms took ${Math.round(wall)} ms`);
+    // concurrent, not queued: the run takes a fraction of the answers' summed times. Both are measured in this process,
+    // so a busy machine slows both alike and the ratio holds where a wall-clock bound would not
+    const summed = results.reduce((sum, result) => sum + (result.metrics.totalMs ?? 0), 0);
+    assert.ok(wall < summed / 8, `64 answers took ${Math.round(wall)} ms together and ${Math.round(summed)} ms summed: not concurrent`);
+    console.log(`      64 at once: ${Math.round(wall)} ms wall, ${Math.round(summed)} ms summed (${(summed / wall).toFixed(1)}× overlap)`);
   });
 
   it('100 runs in a row on 8 deployments: every result complete, heap back to its baseline', async () => {

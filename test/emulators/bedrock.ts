@@ -10,7 +10,8 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-import { BehaviourQueue, answerTokens, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
+import { BehaviourQueue, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
+import { instructedSchema, planAnswer, type AnswerPlan, type ConversationRequest } from './conversation';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorRequest, type EmulatorResponse } from './server';
 
 export interface AwsKey {
@@ -64,7 +65,7 @@ export class BedrockEmulator extends Emulator {
       fail(400, 'ValidationException', 'The provided model identifier is invalid.');
       return;
     }
-    let input: { messages?: Array<{ content?: Array<{ text?: string }> }>; system?: Array<{ text?: string }> };
+    let input: ConverseInput;
     try {
       input = JSON.parse(body.toString('utf8'));
     } catch {
@@ -80,13 +81,19 @@ export class BedrockEmulator extends Emulator {
       fail(behaviour.error.status, type, message, behaviour.error.headers);
       return;
     }
-    const prompt = [...(input.system ?? []), ...(input.messages ?? []).flatMap((message) => message.content ?? [])].map((block) => block.text ?? '').join('\n');
+    const refused = refusedConverse(input, modelId);
+    if (refused) {
+      fail(400, 'ValidationException', refused);
+      return;
+    }
+    const blocks: ConverseBlock[] = [...(input.system ?? []), ...(input.messages ?? []).flatMap((message) => message.content ?? [])];
+    const prompt = blocks.map((block) => block.text ?? block.toolResult?.content?.map((part) => part.text ?? '').join('') ?? '').join('\n');
     const inputTokens = promptTokens(prompt);
     if (inputTokens > (this.options.contextTokens ?? 200_000)) {
       fail(400, 'ValidationException', 'Input is too long for requested model.');
       return;
     }
-    await streamAnswer(response, { modelId, requestId, behaviour, inputTokens });
+    await streamAnswer(response, { modelId, requestId, behaviour, inputTokens, plan: planAnswer(conversationOf(input), behaviour, modelId) });
   }
 
   /** Null when the request is signed by a known key (or carries a known API key); else the service's refusal. */
@@ -148,6 +155,47 @@ export class BedrockEmulator extends Emulator {
   }
 }
 
+interface ConverseBlock {
+  text?: string;
+  toolUse?: { toolUseId: string; name: string; input: unknown };
+  toolResult?: { toolUseId: string; content?: Array<{ text?: string }>; status?: string };
+  image?: unknown;
+}
+interface ConverseInput {
+  messages?: Array<{ role?: string; content?: ConverseBlock[] }>;
+  system?: Array<{ text?: string }>;
+  toolConfig?: { tools?: Array<{ toolSpec?: { name: string; inputSchema?: { json?: unknown } } }>; toolChoice?: { auto?: object; any?: object; tool?: { name: string } } };
+  outputConfig?: { textFormat?: { structure?: { jsonSchema?: { schema?: string } } } };
+}
+
+/** What Converse refuses about a conversation, in Bedrock's words (ValidationException); null when it takes it. */
+function refusedConverse(input: ConverseInput, modelId: string): string | null {
+  const messages = input.messages ?? [];
+  if (messages[0]?.role !== 'user') return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
+  if (messages.some((message, index) => index > 0 && message.role === messages[index - 1]!.role)) return 'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.';
+  const toolBlocks = messages.some((message) => (message.content ?? []).some((block) => block.toolUse || block.toolResult));
+  if (toolBlocks && !input.toolConfig?.tools?.length) return 'The toolConfig field must be defined when using toolUse and toolResult content blocks.';
+  if (input.toolConfig?.toolChoice?.tool && !/anthropic\.claude|amazon\.nova|mistral\.mistral-large/.test(modelId)) return 'This model doesn\'t support the toolConfig.toolChoice.tool field. Remove toolConfig.toolChoice.tool and try again.';
+  return null;
+}
+
+/** The conversation as the emulated model sees it. */
+function conversationOf(input: ConverseInput): ConversationRequest {
+  const last = input.messages?.at(-1);
+  const result = last?.role === 'user' ? last.content?.find((block) => block.toolResult)?.toolResult : undefined;
+  const names = new Map((input.messages ?? []).flatMap((message) => (message.content ?? []).flatMap((block) => (block.toolUse ? [[block.toolUse.toolUseId, block.toolUse.name] as const] : []))));
+  const choice = input.toolConfig?.toolChoice;
+  const nativeSchema = input.outputConfig?.textFormat?.structure?.jsonSchema?.schema;
+  const instructed = instructedSchema((input.system ?? []).map((block) => block.text ?? '').join('\n'));
+  return {
+    tools: (input.toolConfig?.tools ?? []).flatMap((tool) => (tool.toolSpec ? [{ name: tool.toolSpec.name, parameters: tool.toolSpec.inputSchema?.json }] : [])),
+    toolChoice: choice?.tool ? choice.tool.name : choice?.any ? 'any' : 'auto',
+    toolResult: result ? { name: names.get(result.toolUseId) ?? 'tool', text: (result.content ?? []).map((part) => part.text ?? '').join('') } : null,
+    schema: nativeSchema ? (JSON.parse(nativeSchema) as Record<string, unknown>) : instructed.schema,
+    json: nativeSchema !== undefined || instructed.json,
+  };
+}
+
 function frame(messageType: 'event' | 'exception', type: string, payload: Record<string, unknown>): Uint8Array {
   const typeHeader = messageType === 'event' ? ':event-type' : ':exception-type';
   return codec.encode({
@@ -161,14 +209,17 @@ function frame(messageType: 'event' | 'exception', type: string, payload: Record
   });
 }
 
-async function streamAnswer(response: EmulatorResponse, plan: { modelId: string; requestId: string; behaviour: Behaviour; inputTokens: number }): Promise<void> {
+async function streamAnswer(response: EmulatorResponse, plan: { modelId: string; requestId: string; behaviour: Behaviour; inputTokens: number; plan: AnswerPlan }): Promise<void> {
   const { behaviour } = plan;
   const started = performance.now();
   head(response, 200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': plan.requestId });
   write(response, frame('event', 'messageStart', { role: 'assistant' }));
-  const tokens = answerTokens(behaviour, plan.modelId);
+  const call = plan.plan.kind === 'tool-call' ? plan.plan : null;
+  // a tool call is its own content block: started with its id and name, then its input as JSON fragments
+  if (call) write(response, frame('event', 'contentBlockStart', { contentBlockIndex: 0, start: { toolUse: { toolUseId: `tooluse_${plan.requestId.replace(/-/g, '').slice(0, 22)}`, name: call.name } } }));
+  const tokens = call ? call.argumentFragments : plan.plan.kind === 'text' ? plan.plan.tokens : [];
   const finished = await streamTokens(response, tokens, behaviour, {
-    token: (text) => frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: { text } }),
+    token: (text) => frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: call ? { toolUse: { input: text } } : { text } }),
     streamError: () => {
       const type = behaviour.streamErrorType ?? 'internalServerException';
       return frame('exception', type, { message: type === 'throttlingException' ? 'Too many tokens, please wait before trying again.' : 'The system encountered an unexpected error during processing. Try your request again.' });
@@ -181,7 +232,7 @@ async function streamAnswer(response: EmulatorResponse, plan: { modelId: string;
   });
   if (!finished) return;
   write(response, frame('event', 'contentBlockStop', { contentBlockIndex: 0 }));
-  const stopReason = behaviour.contentFilter ? 'content_filtered' : behaviour.finishLength ? 'max_tokens' : 'end_turn';
+  const stopReason = behaviour.contentFilter ? 'content_filtered' : behaviour.finishLength ? 'max_tokens' : call ? 'tool_use' : 'end_turn';
   write(response, frame('event', 'messageStop', { stopReason }));
   const cached = behaviour.cachedInputTokens ?? 0;
   write(response, frame('event', 'metadata', {

@@ -33,6 +33,14 @@ export interface Behaviour {
   finishLength?: boolean;
   /** Cached input tokens to report in usage. */
   cachedInputTokens?: number;
+  /** Call this tool (offered or not) instead of answering. */
+  callTool?: string;
+  /** Send these arguments for the tool call, verbatim (e.g. malformed JSON). */
+  toolArguments?: string;
+  /** Answer `text` (or words) even when JSON or a tool was asked for, as a model that ignores the format does. */
+  ignoreFormat?: boolean;
+  /** Asked for JSON with a schema: answer JSON that misses the schema's first required property. */
+  jsonInvalid?: boolean;
 }
 
 export interface BehaviourRules {

@@ -5,7 +5,8 @@
  * (point GCE_METADATA_HOST at this server).
  */
 import { randomUUID } from 'node:crypto';
-import { BehaviourQueue, answerTokens, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
+import { BehaviourQueue, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
+import { instructedSchema, planAnswer, type AnswerPlan, type ConversationRequest } from './conversation';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorResponse, type RecordedRequest } from './server';
 
 export interface GoogleEmulatorOptions {
@@ -77,7 +78,7 @@ export class GoogleEmulator extends Emulator {
       }
     }
     const model = decodeURIComponent((gemini ? gemini[2] : vertex![4])!);
-    let body: { contents?: Array<{ parts?: Array<{ text?: string }> }>; systemInstruction?: { parts?: Array<{ text?: string }> } };
+    let body: GenerateContentBody;
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch {
@@ -95,14 +96,19 @@ export class GoogleEmulator extends Emulator {
       fail(status, behaviour.error.message ?? (status === 429 ? 'Resource has been exhausted (e.g. check quota).' : status >= 500 ? 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting' : 'Request failed.'), details);
       return;
     }
-    const prompt = [...(body.systemInstruction?.parts ?? []), ...(body.contents ?? []).flatMap((content) => content.parts ?? [])].map((part) => part.text ?? '').join('\n');
+    const refused = refusedRequest(body);
+    if (refused) {
+      fail(400, refused);
+      return;
+    }
+    const prompt = [...(body.systemInstruction?.parts ?? []), ...(body.contents ?? []).flatMap((content) => content.parts ?? [])].map((part) => part.text ?? (part.functionResponse ? JSON.stringify(part.functionResponse.response) : '')).join('\n');
     const inputTokens = promptTokens(prompt);
     const limit = this.options.contextTokens ?? 1_048_576;
     if (inputTokens > limit) {
       fail(400, `The input token count (${inputTokens}) exceeds the maximum number of tokens allowed (${limit}).`);
       return;
     }
-    await streamAnswer(response, { model, behaviour, inputTokens, vertex: vertex !== null });
+    await streamAnswer(response, { model, behaviour, inputTokens, vertex: vertex !== null, plan: planAnswer(conversationOf(body), behaviour, model) });
   }
 
   private metadata(path: string, headers: Record<string, string | undefined>, response: EmulatorResponse): void {
@@ -127,23 +133,83 @@ export class GoogleEmulator extends Emulator {
   }
 }
 
-async function streamAnswer(response: EmulatorResponse, plan: { model: string; behaviour: Behaviour; inputTokens: number; vertex: boolean }): Promise<void> {
+interface GeminiPart {
+  text?: string;
+  functionCall?: { name: string; args?: unknown };
+  functionResponse?: { name: string; response?: unknown };
+}
+interface GenerateContentBody {
+  contents?: Array<{ role?: string; parts?: GeminiPart[] }>;
+  systemInstruction?: { parts?: GeminiPart[] };
+  tools?: Array<{ functionDeclarations?: Array<{ name: string; parameters?: unknown; parametersJsonSchema?: unknown }> }>;
+  toolConfig?: { functionCallingConfig?: { mode?: string; allowedFunctionNames?: string[] } };
+  generationConfig?: { responseMimeType?: string; responseJsonSchema?: Record<string, unknown>; responseSchema?: Record<string, unknown> };
+}
+
+/** Keywords Gemini's JSON Schema subset takes; any other is refused with "Unknown name". */
+const SCHEMA_KEYWORDS = new Set(['$id', '$defs', '$ref', '$anchor', 'type', 'format', 'title', 'description', 'enum', 'items', 'prefixItems', 'minItems', 'maxItems',
+  'minimum', 'maximum', 'anyOf', 'oneOf', 'properties', 'additionalProperties', 'required', 'propertyOrdering', 'nullable']);
+
+function unknownKeyword(schema: unknown): string | null {
+  if (typeof schema !== 'object' || schema === null) return null;
+  if (Array.isArray(schema)) return schema.map(unknownKeyword).find((name) => name !== null) ?? null;
+  for (const [key, child] of Object.entries(schema)) {
+    if (!SCHEMA_KEYWORDS.has(key)) return key;
+    const inner = key === 'enum' || key === 'required' ? null : key === 'properties' || key === '$defs' ? Object.values(child as object).map(unknownKeyword).find((name) => name !== null) ?? null : unknownKeyword(child);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+/** What the Gemini API and Vertex AI refuse, in their words; null when they take it. */
+function refusedRequest(body: GenerateContentBody): string | null {
+  const config = body.generationConfig ?? {};
+  const declarations = (body.tools ?? []).flatMap((tool) => tool.functionDeclarations ?? []);
+  if (declarations.length && config.responseMimeType === 'application/json') return "Function calling with a response mime type: 'application/json' is unsupported";
+  const schemaKeyword = unknownKeyword(config.responseJsonSchema ?? config.responseSchema);
+  if (schemaKeyword) return `Invalid JSON payload received. Unknown name "${schemaKeyword}" at 'generation_config.response_schema': Cannot find field.`;
+  for (const [index, declaration] of declarations.entries()) {
+    const keyword = unknownKeyword(declaration.parametersJsonSchema ?? declaration.parameters);
+    if (keyword) return `Invalid JSON payload received. Unknown name "${keyword}" at 'tools[0].function_declarations[${index}].parameters': Cannot find field.`;
+  }
+  return null;
+}
+
+/** The conversation as the emulated model sees it. */
+function conversationOf(body: GenerateContentBody): ConversationRequest {
+  const last = body.contents?.at(-1);
+  const result = last?.role !== 'model' ? last?.parts?.find((part) => part.functionResponse)?.functionResponse : undefined;
+  const calling = body.toolConfig?.functionCallingConfig;
+  const instructed = instructedSchema((body.systemInstruction?.parts ?? []).map((part) => part.text ?? '').join('\n'));
+  const json = body.generationConfig?.responseMimeType === 'application/json';
+  return {
+    tools: (body.tools ?? []).flatMap((tool) => tool.functionDeclarations ?? []).map((declaration) => ({ name: declaration.name, parameters: declaration.parametersJsonSchema ?? declaration.parameters })),
+    toolChoice: calling?.mode === 'NONE' ? 'none' : calling?.allowedFunctionNames?.[0] ?? (calling?.mode === 'ANY' ? 'any' : 'auto'),
+    toolResult: result ? { name: result.name, text: JSON.stringify(result.response ?? {}) } : null,
+    schema: json ? body.generationConfig?.responseJsonSchema ?? body.generationConfig?.responseSchema ?? null : instructed.schema,
+    json: json || instructed.json,
+  };
+}
+
+async function streamAnswer(response: EmulatorResponse, plan: { model: string; behaviour: Behaviour; inputTokens: number; vertex: boolean; plan: AnswerPlan }): Promise<void> {
   const { behaviour } = plan;
   const responseId = randomUUID().replace(/-/g, '').slice(0, 22);
   head(response, 200, { 'content-type': 'text/event-stream', 'x-goog-request-id': responseId });
-  const tokens = answerTokens(behaviour, plan.model);
+  // Gemini sends a function call whole, in one part, with no id of its own
+  const call = plan.plan.kind === 'tool-call' ? plan.plan : null;
+  const tokens = call ? [call.argumentFragments.join('')] : plan.plan.kind === 'text' ? plan.plan.tokens : [];
   const cached = behaviour.cachedInputTokens ?? 0;
   const event = (candidate: Record<string, unknown>, usage: Record<string, unknown>): string =>
     `data: ${JSON.stringify({ candidates: [{ ...candidate, index: 0 }], usageMetadata: usage, modelVersion: plan.model, ...(plan.vertex ? { createTime: new Date().toISOString() } : {}), responseId })}\r\n\r\n`;
   const running = { promptTokenCount: plan.inputTokens, totalTokenCount: plan.inputTokens };
   const finished = await streamTokens(response, tokens, behaviour, {
-    token: (text) => event({ content: { role: 'model', parts: [{ text }] } }, running),
+    token: (text) => event({ content: { role: 'model', parts: [call ? { functionCall: { name: call.name, args: parseArguments(text) } } : { text }] } }, running),
     streamError: () => `data: ${JSON.stringify({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } })}\r\n\r\n`,
     malformed: () => 'data: {"candidates": [{"content": {"parts": [{"te\r\n\r\n',
   });
   if (!finished) return;
   const finishReason = behaviour.contentFilter ? 'SAFETY' : behaviour.finishLength ? 'MAX_TOKENS' : 'STOP';
-  write(response, event({ content: { role: 'model', parts: [{ text: '' }] }, finishReason }, {
+  write(response, event({ content: { role: 'model', parts: call ? [] : [{ text: '' }] }, finishReason }, {
     promptTokenCount: plan.inputTokens,
     candidatesTokenCount: tokens.length,
     totalTokenCount: plan.inputTokens + tokens.length,
@@ -151,4 +217,13 @@ async function streamAnswer(response: EmulatorResponse, plan: { model: string; b
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: plan.inputTokens }],
   }));
   response.end();
+}
+
+/** A function call's args must be an object on Gemini's wire; unparsable text goes as a string the SDK will hand over. */
+function parseArguments(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BehaviourQueue, answerTokens, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
+import { instructedSchema, planAnswer, type AnswerPlan, type ConversationRequest } from './conversation';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorResponse, type RecordedRequest } from './server';
 
 export interface OpenAIEmulatorOptions {
@@ -27,9 +28,63 @@ type Flavour = 'openai' | 'azure' | 'vertex';
 
 interface ChatBody {
   model?: string;
-  messages?: Array<{ role: string; content: string }>;
+  messages?: Array<{ role: string; content: string | Array<{ type: string; text?: string }> | null; tool_call_id?: string; tool_calls?: Array<{ id: string; function: { name: string } }> }>;
   stream?: boolean;
   stream_options?: { include_usage?: boolean };
+  tools?: Array<{ type: string; function: { name: string; parameters?: unknown } }>;
+  tool_choice?: string | { type: string; function: { name: string } };
+  response_format?: { type: 'text' | 'json_object' | 'json_schema'; json_schema?: { name: string; schema?: Record<string, unknown>; strict?: boolean } };
+}
+
+const textOfContent = (content: ChatBody['messages'] extends Array<infer M> | undefined ? M extends { content: infer C } ? C : never : never): string =>
+  typeof content === 'string' ? content : (content ?? []).map((part) => part.text ?? '').join('');
+
+/** The conversation as the emulated model sees it. */
+function conversationOf(body: ChatBody): ConversationRequest {
+  const messages = body.messages ?? [];
+  const last = messages.at(-1);
+  const calledNames = new Map(messages.flatMap((message) => (message.tool_calls ?? []).map((call) => [call.id, call.function.name] as const)));
+  const system = messages.filter((message) => message.role === 'system').map((message) => textOfContent(message.content)).join('\n');
+  const instructed = instructedSchema(system);
+  const format = body.response_format;
+  const choice = body.tool_choice;
+  return {
+    tools: (body.tools ?? []).map((tool) => ({ name: tool.function.name, parameters: tool.function.parameters })),
+    toolChoice: typeof choice === 'object' ? choice.function.name : choice === 'required' ? 'any' : choice ?? 'auto',
+    toolResult: last?.role === 'tool' ? { name: calledNames.get(last.tool_call_id ?? '') ?? 'tool', text: textOfContent(last.content) } : null,
+    schema: format?.type === 'json_schema' ? format.json_schema?.schema ?? null : instructed.schema,
+    json: format?.type === 'json_object' || format?.type === 'json_schema' || instructed.json,
+  };
+}
+
+/** What OpenAI and Azure refuse about response_format, as they word it; null when they take it. */
+function refusedFormat(body: ChatBody, flavour: Flavour, apiVersion: string | null): string | null {
+  const format = body.response_format;
+  if (format?.type !== 'json_schema') return null;
+  if (flavour === 'azure' && apiVersion !== null && apiVersion.slice(0, 10) < '2024-08-01') {
+    return `response_format value as json_schema is enabled only for api versions 2024-08-01-preview and later`;
+  }
+  const strict = format.json_schema?.strict === true;
+  if (flavour === 'azure' && !strict) return `Invalid schema for response_format '${format.json_schema?.name}': only strict schemas are supported (set "strict": true)`;
+  if (!strict) return null;
+  const problem = firstStrictProblem(format.json_schema?.schema ?? {}, '');
+  return problem ? `Invalid schema for response_format '${format.json_schema?.name}': In context=(${problem.context}), ${problem.message}` : null;
+}
+
+function firstStrictProblem(schema: Record<string, unknown>, context: string): { context: string; message: string } | null {
+  if (schema.type === 'object' || schema.properties) {
+    if (schema.additionalProperties !== false) return { context, message: "'additionalProperties' is required to be supplied and to be false" };
+    const properties = Object.keys((schema.properties as Record<string, unknown> | undefined) ?? {});
+    const required = new Set((schema.required as string[] | undefined) ?? []);
+    const missing = properties.find((name) => !required.has(name));
+    if (missing) return { context, message: `'required' is required to be supplied and to be an array including every key in properties. Missing '${missing}'` };
+    for (const [name, child] of Object.entries((schema.properties as Record<string, Record<string, unknown>> | undefined) ?? {})) {
+      const inner = firstStrictProblem(child, `${context ? `${context}, ` : ''}'properties', '${name}'`);
+      if (inner) return inner;
+    }
+  }
+  if (schema.type === 'array' && typeof schema.items === 'object' && schema.items) return firstStrictProblem(schema.items as Record<string, unknown>, `${context ? `${context}, ` : ''}'items'`);
+  return null;
 }
 
 export class OpenAIEmulator extends Emulator {
@@ -115,7 +170,14 @@ export class OpenAIEmulator extends Emulator {
       sendError(response, flavour, behaviour.error, ids);
       return;
     }
-    const prompt = (body.messages ?? []).map((message) => message.content).join('\n');
+    const refused = refusedFormat(body, flavour, url.searchParams.get('api-version'));
+    if (refused) {
+      sendJson(response, 400, flavour === 'vertex'
+        ? [{ error: { code: 400, message: refused, status: 'INVALID_ARGUMENT' } }]
+        : { error: { message: refused, type: 'invalid_request_error', param: 'response_format', code: flavour === 'azure' ? 'BadRequest' : null } }, ids);
+      return;
+    }
+    const prompt = (body.messages ?? []).map((message) => textOfContent(message.content)).join('\n');
     const inputTokens = promptTokens(prompt);
     const limit = this.options.contextTokens ?? 128_000;
     if (inputTokens > limit) {
@@ -131,7 +193,7 @@ export class OpenAIEmulator extends Emulator {
       sendJson(response, 200, { id: `chatcmpl-${requestId}`, object: 'chat.completion', created: now(), model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: usageOf(inputTokens, answerTokens(behaviour, model).length, behaviour) }, ids);
       return;
     }
-    await streamAnswer(response, { flavour, model, requestId, ids, behaviour, inputTokens, includeUsage: body.stream_options?.include_usage === true });
+    await streamAnswer(response, { flavour, model, requestId, ids, behaviour, inputTokens, includeUsage: body.stream_options?.include_usage === true, plan: planAnswer(conversationOf(body), behaviour, model) });
   }
 }
 
@@ -180,6 +242,7 @@ interface StreamPlan {
   behaviour: Behaviour;
   inputTokens: number;
   includeUsage: boolean;
+  plan: AnswerPlan;
 }
 
 async function streamAnswer(response: EmulatorResponse, plan: StreamPlan): Promise<void> {
@@ -198,14 +261,19 @@ async function streamAnswer(response: EmulatorResponse, plan: StreamPlan): Promi
     write(response, `data: ${JSON.stringify({ choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: filterResults }] })}\n\n`);
   }
   write(response, chunk([delta({ role: 'assistant', content: '', refusal: null })]));
-  const tokens = answerTokens(behaviour, model);
+  const call = plan.plan.kind === 'tool-call' ? { id: `call_${plan.requestId.replace(/-/g, '').slice(0, 24)}`, name: plan.plan.name } : null;
+  const tokens = plan.plan.kind === 'tool-call' ? plan.plan.argumentFragments : plan.plan.tokens;
+  let sent = 0;
   const finished = await streamTokens(response, tokens, behaviour, {
-    token: (text) => chunk([delta({ content: text })]),
+    // a tool call's first fragment names it and carries its id; the rest carry only argument text
+    token: (text) => (call
+      ? chunk([delta({ tool_calls: [{ index: 0, ...(sent++ === 0 ? { id: call.id, type: 'function', function: { name: call.name, arguments: text } } : { function: { arguments: text } }) }] })])
+      : chunk([delta({ content: text })])),
     streamError: () => `data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } })}\n\n`,
     malformed: () => 'data: {"id":"chatcmpl-broken","choices":[{"delta":{"content":\n\n',
   });
   if (!finished) return;
-  const finish = behaviour.contentFilter ? 'content_filter' : behaviour.finishLength ? 'length' : 'stop';
+  const finish = behaviour.contentFilter ? 'content_filter' : behaviour.finishLength ? 'length' : call ? 'tool_calls' : 'stop';
   write(response, chunk([delta({}, finish)]));
   if (plan.includeUsage) write(response, chunk([], usageOf(plan.inputTokens, tokens.length, behaviour)));
   write(response, 'data: [DONE]\n\n');

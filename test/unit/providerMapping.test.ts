@@ -58,6 +58,8 @@ describe('provider mapping (pure)', () => {
   it('usage: input includes cached reads and writes, output includes thinking, the cached part named', () => {
     assert.deepEqual(openaiUsage({ prompt_tokens: 100, completion_tokens: 20, total_tokens: 120, prompt_tokens_details: { cached_tokens: 60 } }), { inputTokens: 100, outputTokens: 20, cachedInputTokens: 60 });
     assert.deepEqual(openaiUsage({ prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 }), { inputTokens: 10, outputTokens: 2 });
+    // xAI counts reasoning outside completion_tokens (a recorded answer: 291 prompt + 26 completion + 196 reasoning = 513)
+    assert.deepEqual(openaiUsage({ prompt_tokens: 291, completion_tokens: 26, total_tokens: 513 }), { inputTokens: 291, outputTokens: 222 });
     assert.deepEqual(bedrockUsage({ inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 300, cacheWriteInputTokens: 40 }), { inputTokens: 350, outputTokens: 5, cachedInputTokens: 300 });
     assert.deepEqual(googleUsage({ promptTokenCount: 12, candidatesTokenCount: 21, thoughtsTokenCount: 185, cachedContentTokenCount: 4 }), { inputTokens: 12, outputTokens: 206, cachedInputTokens: 4 });
   });

@@ -10,6 +10,8 @@ import { realClock, roundMs } from './clock';
 import { lookUpCredential } from './credentialLookup';
 import { toResult, type DeploymentResult } from './deploymentResult';
 import { checkStructuredOutput } from '../results/structuredOutput';
+import { checkToolCalls } from '../results/toolCallCheck';
+import { requestProblem } from '../request/requestProblems';
 import { limitsFrom, type FanoutOptions } from './fanoutOptions';
 import { RunCancellation } from './runCancellation';
 import { emptyRunRecord, type RunRecord } from './runRecord';
@@ -25,6 +27,12 @@ export async function runDeployment(request: ChatRequest, deployment: Deployment
   emit({ type: 'start', deployment: deployment.id });
 
   try {
+    // a request no cloud would take fails here, before a credential is looked up or a byte is sent
+    const mistake = requestProblem(request);
+    if (mistake) {
+      record.error = providerError('bad_request', mistake, { retryable: false });
+      return finish(deployment, record, request, emit);
+    }
     const credential = await lookUpCredential(options.credentials, deployment, clock, cancellation.signal);
     record.credentialMs = credential.credentialMs;
     if (credential.result.ok) record.credentialSource = credential.result.credential.source;
@@ -47,8 +55,14 @@ export async function runDeployment(request: ChatRequest, deployment: Deployment
     cancellation.dispose();
   }
 
+  return finish(deployment, record, request, emit);
+}
+
+/** The result, with its JSON answer and tool calls checked against the request, reported and returned. */
+async function finish(deployment: Deployment, record: RunRecord, request: ChatRequest, emit: NonNullable<FanoutOptions['onEvent']>): Promise<DeploymentResult> {
   const result = toResult(deployment, record);
   if (record.error === null) Object.assign(result, await checkStructuredOutput(result.text, request));
+  result.toolCalls = await checkToolCalls(result.toolCalls, request);
   emit({ type: 'result', result });
   return result;
 }

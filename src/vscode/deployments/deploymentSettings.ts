@@ -28,12 +28,13 @@ export class DeploymentSettings extends Disposable {
   readonly shownProblems: string[] = [];
   /** Settles when the workspace files have been read the first time. */
   readonly loaded: Promise<void>;
+  private reading: Promise<void> = Promise.resolve();
 
   constructor(private readonly log: Log) {
     super();
     this.loadUser();
     this.merge();
-    this.loaded = this.loadWorkspace().then(() => this.changed.fire());
+    this.loaded = this.readWorkspace().then(() => this.changed.fire());
     this.register(vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(SETTING)) return;
       this.loadUser();
@@ -42,13 +43,19 @@ export class DeploymentSettings extends Disposable {
       void this.reportProblems();
     }));
     const watcher = this.register(vscode.workspace.createFileSystemWatcher(`**/${WORKSPACE_FILE}`));
-    const reloadWorkspace = (): void => void this.loadWorkspace().then(() => {
+    const reloadWorkspace = (): void => void this.readWorkspace().then(() => {
       this.changed.fire();
       void this.reportProblems();
     });
     this.register(watcher.onDidCreate(reloadWorkspace));
     this.register(watcher.onDidChange(reloadWorkspace));
     this.register(watcher.onDidDelete(reloadWorkspace));
+    // The file can come and go with its .vscode folder and no event of its own: the editor's recursive watcher
+    // starts watching a new folder only once it has seen it (a file created in it before that is never reported),
+    // and a deleted folder is reported without its files. The folder's own events are not lost: read again on them.
+    const folders = this.register(vscode.workspace.createFileSystemWatcher('**/.vscode', false, true, false));
+    this.register(folders.onDidCreate(reloadWorkspace));
+    this.register(folders.onDidDelete(reloadWorkspace));
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(reloadWorkspace));
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()));
   }
@@ -71,6 +78,12 @@ export class DeploymentSettings extends Disposable {
     this.user = { deployments: parsed.deployments, issues: parsed.ok ? [] : parsed.issues };
     this.log.info(`${SETTING}: ${parsed.deployments.length} valid deployment(s)${parsed.ok ? '' : `, ${parsed.issues.length} problem(s)`}`);
     for (const issue of this.user.issues) this.log.warn(formatIssue(issue));
+  }
+
+  /** Reads the workspace files; reads run one after another, so the last one started (the newest state) lands last. */
+  private readWorkspace(): Promise<void> {
+    this.reading = this.reading.then(() => this.loadWorkspace(), () => this.loadWorkspace());
+    return this.reading;
   }
 
   private async loadWorkspace(): Promise<void> {

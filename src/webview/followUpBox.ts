@@ -38,6 +38,12 @@ export class FollowUpBox {
     this.refresh();
   }
 
+  /** A new conversation: the next turn goes to every column again. */
+  reset(): void {
+    this.target.value = EVERY;
+    this.refresh();
+  }
+
   /** One column goes on alone: it is picked, and the box takes the keyboard. */
   focusOn(deploymentId: string): void {
     this.target.value = deploymentId;

@@ -20,13 +20,13 @@ export class FormatPanel {
     this.schemaFields = h('div', { class: 'schema-fields' },
       h('div', { class: 'select-row' },
         h('label', { class: 'inline-field', for: 'schema-name' }, 'Name', this.name),
-        h('label', { class: 'inline-field', for: 'schema-strict', title: 'Strict: the cloud holds the answer to the schema where it can (OpenAI, Azure); else it is asked and checked' }, this.strict, 'strict'),
-        h('button', { type: 'button', class: 'link', onclick: () => this.usePreset() }, 'Example')),
+        h('label', { class: 'inline-field', for: 'schema-strict', title: 'Strict: the cloud holds the answer to the schema where it can (OpenAI, Azure); else it is asked and checked' }, this.strict, 'strict')),
       this.schema, this.problem);
     this.element = h('details', { class: 'format-panel', open: store.inputs.format.mode !== 'text' },
       h('summary', {}, 'Structured output'),
       h('div', { class: 'select-row', role: 'radiogroup', 'aria-label': 'Answer format' },
-        ...MODES.map(([mode, label], index) => h('label', { class: 'inline-field', for: `format-${mode}` }, this.radios[index]!, label))),
+        ...MODES.map(([mode, label], index) => h('label', { class: 'inline-field', for: `format-${mode}` }, this.radios[index]!, label)),
+        h('button', { type: 'button', class: 'link', 'data-role': 'schema-example', title: 'Start from an example schema', onclick: () => this.usePreset() }, 'Example')),
       this.schemaFields);
     for (const input of [this.name, this.schema]) input.addEventListener('input', () => this.changed());
     this.strict.addEventListener('change', () => this.changed());

@@ -50,6 +50,7 @@ export function hostMessageHandlers(views: PlaygroundViews): HostMessageHandlers
         if (message.prompt.tools !== undefined) tools.fill(message.prompt.tools, message.prompt.toolChoice ?? 'auto');
         if (message.prompt.format) format.fill(message.prompt.format);
         columns.build(message.deploymentIds, message.threads);
+        views.followUp.reset();
         store.setBadges(null);
       } else {
         // a next turn, or one column again: those columns start afresh below their earlier turns

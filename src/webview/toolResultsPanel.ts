@@ -34,7 +34,7 @@ export class ToolResultsPanel {
   private group(name: string, calls: Array<{ deploymentId: string; call: ToolCallView }>): HTMLElement {
     const slug = name.replace(/[^A-Za-z0-9_-]/g, '_');
     const columns = [...new Set(calls.map((item) => item.deploymentId))];
-    const shared = h('textarea', { id: `tool-result-${slug}`, rows: 3, spellcheck: false, 'data-tool-result': name, placeholder: 'What the tool returned, e.g. {"temperatureC": 21, "sky": "clear"}' });
+    const shared = h('textarea', { id: `tool-result-${slug}`, rows: 2, spellcheck: false, 'data-tool-result': name, placeholder: 'What the tool returned, e.g. {"temperatureC": 21, "sky": "clear"}' });
     const apart = calls.map((item) => ({ item, input: h('textarea', { rows: 2, spellcheck: false, 'data-call': `${item.deploymentId}:${item.call.id}`, 'aria-label': `Result of ${name} for ${item.deploymentId} (${item.call.id}) alone` }) }));
     const failed = h('input', { type: 'checkbox', id: `tool-result-error-${slug}` });
     const problem = h('p', { class: 'field-problem', role: 'alert' });

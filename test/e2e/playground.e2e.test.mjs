@@ -119,7 +119,10 @@ describe('the playground', function () {
     await frame.check('[data-deployment="gemini-flash"] .compare-pick');
     await frame.click('button:has-text("Compare 2")');
     const tab = page.locator('.tab', { hasText: 'openai-4o-mini ↔ gemini-flash' });
-    await tab.first().waitFor({ timeout: 15_000 });
+    await tab.first().waitFor({ timeout: 15_000 }).catch(async (error) => {
+      await screenshot(page, 'fail-compare');
+      throw error;
+    });
     await page.waitForSelector('.monaco-diff-editor', { timeout: 15_000 });
     // both sides show their answer
     await page.waitForFunction(() => {

@@ -42,7 +42,11 @@ export class ShownRun {
     return this.current?.results.get(deploymentId);
   }
 
+  /** In column order (answers arrive in the order the clouds finish). */
   results(): DeploymentResult[] {
-    return [...(this.current?.results.values() ?? [])];
+    if (!this.current) return [];
+    const order = this.current.conversation.ids;
+    const rank = (id: string): number => (order.includes(id) ? order.indexOf(id) : order.length);
+    return [...this.current.results.values()].sort((left, right) => rank(left.deployment) - rank(right.deployment));
   }
 }

@@ -5,13 +5,35 @@
 import * as z from 'zod/mini';
 import { RUN_OPTIONS, paramsSchema, type Params } from './core/request/params';
 import type { FinishReason, ProviderErrorKind } from './core/request/stream';
+import { MAX_PROMPT_CHARS, MAX_SCHEMA_CHARS, MAX_TOOLS, MAX_TOOL_RESULT_CHARS } from './protocolLimits';
 
-export { paramsSchema };
+export { paramsSchema, MAX_PROMPT_CHARS, MAX_SCHEMA_CHARS, MAX_TOOLS, MAX_TOOL_RESULT_CHARS };
 
-export const MAX_PROMPT_CHARS = 2_000_000;
 const text = (max: number) => z.string().check(z.maxLength(max, `is longer than ${max} characters`));
 const id = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'is not a deployment id'));
 const ids = z.array(id).check(z.maxLength(256, 'lists too many deployments'));
+
+/** The length of a value as JSON, or null when it cannot be written as JSON (a cycle, nesting too deep for the stack). */
+function jsonLength(value: unknown): number | null {
+  try {
+    return JSON.stringify(value)?.length ?? null;
+  } catch {
+    return null;
+  }
+}
+const jsonSchema = z.record(z.string(), z.unknown()).check(z.refine((value) => {
+  const length = jsonLength(value);
+  return length !== null && length <= MAX_SCHEMA_CHARS;
+}, `is not a JSON Schema of at most ${MAX_SCHEMA_CHARS} characters`));
+const toolName = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a tool name (letters, digits, _ and -, at most 64)'));
+const toolSchema = z.strictObject({ name: toolName, description: z.optional(text(10_000)), parameters: jsonSchema });
+const toolChoiceSchema = z.union([z.enum(['auto', 'none', 'required']), z.strictObject({ name: toolName })]);
+const responseFormatSchema = z.union([
+  z.enum(['text', 'json']),
+  z.strictObject({ name: toolName, schema: jsonSchema, strict: z.optional(z.boolean()) }),
+]);
+/** A tool-call id as a cloud makes it (call_…, tooluse_…, Fanout's own for Gemini): printable, no spaces. */
+const toolCallId = z.string().check(z.regex(/^[\x21-\x7e]{1,256}$/, 'is not a tool-call id'));
 
 const runSchema = z.strictObject({
   type: z.literal('run'),
@@ -21,13 +43,39 @@ const runSchema = z.strictObject({
   params: paramsSchema,
   deploymentIds: ids.check(z.minLength(1, 'names no deployment')),
   repeat: z.int().check(z.minimum(RUN_OPTIONS.repeat.min), z.maximum(RUN_OPTIONS.repeat.max)),
+  tools: z.optional(z.array(toolSchema).check(z.maxLength(MAX_TOOLS, `offers more than ${MAX_TOOLS} tools`))),
+  toolChoice: z.optional(toolChoiceSchema),
+  responseFormat: z.optional(responseFormatSchema),
+}).check(
+  z.refine((run) => new Set((run.tools ?? []).map((tool) => tool.name)).size === (run.tools ?? []).length, { message: 'names one tool twice', path: ['tools'] }),
+  z.refine((run) => typeof run.toolChoice !== 'object' || (run.tools ?? []).some((tool) => tool.name === (run.toolChoice as { name: string }).name), { message: 'names a tool that is not offered', path: ['toolChoice'] }),
+);
+
+/** The next user turn, for every column named (one column continues alone). */
+const followUpSchema = z.strictObject({
+  type: z.literal('followUp'),
+  text: text(MAX_PROMPT_CHARS).check(z.minLength(1, 'is empty')),
+  deploymentIds: ids.check(z.minLength(1, 'names no deployment')),
 });
+
+/** Results of tool calls the columns made; the host checks every id against the calls it is waiting for. */
+const toolResultsSchema = z.strictObject({
+  type: z.literal('toolResults'),
+  results: z.array(z.strictObject({
+    deploymentId: id,
+    toolCallId,
+    content: text(MAX_TOOL_RESULT_CHARS),
+    isError: z.optional(z.boolean()),
+  })).check(z.minLength(1, 'holds no result'), z.maxLength(256, 'holds too many results')),
+}).check(z.refine((message) => message.results.reduce((sum, result) => sum + result.content.length, 0) <= 4 * MAX_TOOL_RESULT_CHARS, { message: `hold more than ${4 * MAX_TOOL_RESULT_CHARS} characters together`, path: ['results'] }));
 
 /** Every message the webview may send. Anything else is rejected and logged. */
 export const webviewMessageSchema = z.discriminatedUnion('type', [
   /** `hasResults`: whether the webview restored answers of its own (after a reload). */
   z.strictObject({ type: z.literal('ready'), hasResults: z.boolean() }),
   runSchema,
+  followUpSchema,
+  toolResultsSchema,
   z.strictObject({ type: z.literal('stop') }),
   z.strictObject({ type: z.literal('rerunColumn'), deploymentId: id }),
   z.strictObject({ type: z.literal('copy'), deploymentId: id }),
@@ -42,6 +90,7 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
 
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 export type RunRequest = z.infer<typeof runSchema>;
+export type ToolResultInput = z.infer<typeof toolResultsSchema>['results'][number];
 
 export type ValidationResult = { ok: true; message: WebviewMessage } | { ok: false; reason: string };
 
@@ -79,6 +128,8 @@ export interface HistorySummary {
   deployments: string[];
   ok: number;
   failed: number;
+  /** The user turns of a conversation, when it went past the first. */
+  turns?: number;
 }
 
 export type ColumnStatus = 'waiting' | 'streaming' | 'ok' | 'error' | 'cancelled';
@@ -110,6 +161,51 @@ export interface ColumnResult {
   retries: number;
   requestId: string | null;
   credentialSource: string | null;
+  /** The tool calls the answer made ([] when none), each checked against the tool's parameters. */
+  toolCalls: ToolCallView[];
+  /** Settings this cloud or model did not take, said before sending. */
+  warnings: string[];
+  /** When JSON was asked: how, whether the answer follows the schema, and the parsed JSON. */
+  structured: StructuredView | null;
+}
+
+export interface ToolCallView {
+  id: string;
+  name: string;
+  /** The arguments as pretty JSON, or the raw text the cloud sent when it is not a JSON object. */
+  arguments: string;
+  /** Why the arguments could not be read (the raw text is in `arguments`), or null. */
+  malformed: string | null;
+  /** Valid against the tool's parameters; null when not checked (malformed, or a tool that was not offered). */
+  valid: boolean | null;
+  /** The first problem: "/city: must be string", or that the tool was not offered. */
+  problem: string | null;
+  /** The host waits for this call's result before the column goes on. */
+  awaiting: boolean;
+}
+
+export interface StructuredView {
+  mode: 'native' | 'tool' | 'instruction' | null;
+  /** null when any JSON was asked (no schema) and the answer is JSON. */
+  valid: boolean | null;
+  /** Each as "/pointer: message". */
+  errors: string[];
+  /** The parsed answer, pretty, or null when it is not JSON. */
+  json: string | null;
+}
+
+/** One earlier turn of a column's thread, as the column shows it (long texts cut). */
+export type TurnView =
+  | { role: 'user'; text: string }
+  | { role: 'assistant'; text: string; toolCalls: Array<{ id: string; name: string; arguments: string }> }
+  | { role: 'tool'; toolCallId: string; name: string; content: string; isError: boolean };
+
+/** The response format as the form holds it: the schema as typed. */
+export interface FormatDraft {
+  mode: 'text' | 'json' | 'schema';
+  name: string;
+  schema: string;
+  strict: boolean;
 }
 
 export interface Badges {
@@ -134,6 +230,10 @@ export interface PlaygroundState {
   params: Params;
   selected: string[];
   repeat: number;
+  /** The tools as typed (a JSON array), the tool choice ('auto', 'none', 'required' or 'tool:NAME'), the format. */
+  tools?: string;
+  toolChoice?: string;
+  format?: FormatDraft;
 }
 
 export type HostMessage =
@@ -141,7 +241,8 @@ export type HostMessage =
   | { type: 'deployments'; deployments: DeploymentView[] }
   | { type: 'sets'; sets: Record<string, string[]> }
   | { type: 'history'; history: HistorySummary[]; historyEnabled: boolean }
-  | { type: 'runStarted'; runId: string; deploymentIds: string[]; repeat: number; iteration: number; prompt: PlaygroundState | null }
+  /** `threads`: the earlier turns of each column started (a conversation going on), shown above its new answer. */
+  | { type: 'runStarted'; runId: string; deploymentIds: string[]; repeat: number; iteration: number; prompt: PlaygroundState | null; threads?: Record<string, TurnView[]> }
   | { type: 'deltas'; runId: string; chunks: Array<{ deploymentId: string; text: string }> }
   | { type: 'columnStatus'; runId: string; deploymentId: string; status: ColumnStatus; note: string | null; ttftMs: number | null }
   | { type: 'columnResult'; runId: string; result: ColumnResult }

@@ -1,5 +1,6 @@
 /** One deployment's column: status, live metrics, the streamed answer, and the fix when it fails. */
-import type { ColumnAction, ColumnMetrics, ColumnResult, ColumnStatus, DeploymentView } from '../protocol';
+import type { ColumnAction, ColumnMetrics, ColumnResult, ColumnStatus, DeploymentView, TurnView } from '../protocol';
+import { structuredElement, toolCallsElement, turnsElement, warningsElement } from './columnDetails';
 import { formatCost, formatMs, formatNumber, h } from './dom';
 import { MarkdownStream } from './markdownStream';
 
@@ -8,6 +9,8 @@ export interface ColumnSnapshot {
   status: ColumnStatus;
   text: string;
   result: ColumnResult | null;
+  /** The earlier turns of its thread (absent in a state saved before conversations). */
+  turns?: TurnView[];
 }
 
 export interface ColumnCallbacks {
@@ -15,6 +18,8 @@ export interface ColumnCallbacks {
   copy: (deploymentId: string) => void;
   insert: (deploymentId: string) => void;
   rerun: (deploymentId: string) => void;
+  /** Write the next turn for this column alone. */
+  followUp: (deploymentId: string) => void;
   compareToggled: () => void;
 }
 
@@ -40,11 +45,12 @@ export class Column {
   private readonly badgesElement: HTMLElement;
   private readonly errorElement: HTMLElement;
   private readonly footer: HTMLElement;
+  private readonly details = h('div', { class: 'column-details' });
   private readonly metricElements = new Map<string, HTMLElement>();
   readonly comparePick: HTMLInputElement;
   private readonly buttons: HTMLButtonElement[];
 
-  constructor(readonly deployment: DeploymentView, private readonly callbacks: ColumnCallbacks) {
+  constructor(readonly deployment: DeploymentView, private readonly callbacks: ColumnCallbacks, readonly turns: readonly TurnView[] = []) {
     this.statusElement = h('span', { class: 'status', role: 'status' }, 'waiting');
     this.noteElement = h('span', { class: 'status-note' });
     this.badgesElement = h('div', { class: 'badges' });
@@ -61,6 +67,7 @@ export class Column {
       h('button', { class: 'secondary', type: 'button', title: 'Copy the answer', onclick: () => callbacks.copy(deployment.id) }, 'Copy'),
       h('button', { class: 'secondary', type: 'button', title: 'Insert the answer at the editor cursor', onclick: () => callbacks.insert(deployment.id) }, 'Insert'),
       h('button', { class: 'secondary', type: 'button', title: 'Run this deployment again', onclick: () => callbacks.rerun(deployment.id) }, 'Re-run'),
+      h('button', { class: 'secondary', type: 'button', 'data-role': 'follow-up', title: 'Write the next turn for this column alone', 'aria-label': `Follow up ${deployment.id} alone`, onclick: () => callbacks.followUp(deployment.id) }, 'Follow up'),
     ];
     const output = h('div', { class: 'output', 'data-role': 'output', tabindex: 0, 'aria-label': `Answer of ${deployment.id}` });
     this.stream = new MarkdownStream(output);
@@ -74,13 +81,14 @@ export class Column {
       metrics,
       h('div', { class: 'column-actions' }, ...this.buttons, h('label', { class: 'compare-label' }, this.comparePick, 'compare')),
       this.errorElement,
-      output,
+      h('div', { class: 'column-body' }, turnsElement(turns), output, this.details),
       this.footer);
     this.setButtonsEnabled(false);
   }
 
   private setButtonsEnabled(enabled: boolean): void {
     for (const button of this.buttons.slice(0, 2)) button.disabled = !enabled;
+    this.buttons[3]!.disabled = !enabled;
     this.comparePick.disabled = !enabled;
   }
 
@@ -114,7 +122,10 @@ export class Column {
     };
     for (const [hook, text] of Object.entries(values)) this.metricElements.get(hook)!.textContent = text;
     this.metricElements.get('cost')!.title = result.costNote ?? '';
+    const calls = result.toolCalls ?? [];
     this.setButtonsEnabled(result.text.length > 0);
+    this.buttons[3]!.disabled = result.status !== 'ok' || calls.some((call) => call.awaiting);
+    this.details.replaceChildren(...[toolCallsElement(calls), structuredElement(result.structured ?? null), warningsElement(result.warnings ?? [])].filter((element) => element !== null));
     if (result.error) {
       const stopped = result.status === 'cancelled';
       this.errorElement.hidden = false;
@@ -152,6 +163,6 @@ export class Column {
   }
 
   snapshot(): ColumnSnapshot {
-    return { id: this.deployment.id, status: this.status, text: this.stream.value, result: this.result };
+    return { id: this.deployment.id, status: this.status, text: this.stream.value, result: this.result, turns: [...this.turns] };
   }
 }

@@ -2,7 +2,7 @@
  * The results: one column per deployment, the badges of the fastest and cheapest, and the comparison chart.
  * Streamed text is rendered at most once per animation frame, only for the columns that got some.
  */
-import type { Badges, ColumnResult, ColumnStatus, RunSpread, WebviewMessage } from '../protocol';
+import type { Badges, ColumnResult, ColumnStatus, RunSpread, ToolCallView, TurnView, WebviewMessage } from '../protocol';
 import { renderChart } from './chart';
 import { Column, type ColumnCallbacks, type ColumnSnapshot } from './column';
 import { formatMs, h } from './dom';
@@ -19,8 +19,8 @@ export class ColumnsArea {
   private frameRequested = false;
   private readonly callbacks: ColumnCallbacks;
 
-  /** `comparePicked` hears how many answers are checked for Compare. */
-  constructor(private readonly store: PlaygroundStore, post: (message: WebviewMessage) => void, comparePicked: (count: number) => void) {
+  /** `comparePicked` hears how many answers are checked for Compare; `followUp` that one column is to go on alone. */
+  constructor(private readonly store: PlaygroundStore, post: (message: WebviewMessage) => void, comparePicked: (count: number) => void, followUp: (deploymentId: string) => void) {
     this.callbacks = {
       action: (deploymentId, action) => {
         if (action === 'retry') post({ type: 'rerunColumn', deploymentId });
@@ -29,22 +29,23 @@ export class ColumnsArea {
       copy: (deploymentId) => post({ type: 'copy', deploymentId }),
       insert: (deploymentId) => post({ type: 'insert', deploymentId }),
       rerun: (deploymentId) => post({ type: 'rerunColumn', deploymentId }),
+      followUp,
       compareToggled: () => comparePicked(this.comparePicks().length),
     };
   }
 
-  /** New columns for a full run (or a reopened one). */
-  build(ids: readonly string[]): void {
-    this.columns = new Map(ids.map((id) => [id, new Column(this.store.viewOf(id), this.callbacks)]));
+  /** New columns for a full run (or a reopened one); `threads`: the earlier turns each column shows. */
+  build(ids: readonly string[], threads: Readonly<Record<string, TurnView[]>> = {}): void {
+    this.columns = new Map(ids.map((id) => [id, new Column(this.store.viewOf(id), this.callbacks, threads[id] ?? [])]));
     this.box.replaceChildren(...[...this.columns.values()].map((column) => column.element));
     this.empty.hidden = this.columns.size > 0;
     this.chart.hidden = true;
   }
 
-  /** Fresh columns in place of these (one column run again); the others stay as they are. */
-  replace(ids: readonly string[]): void {
+  /** Fresh columns in place of these (a next turn, or one column run again); the others stay as they are. */
+  replace(ids: readonly string[], threads: Readonly<Record<string, TurnView[]>> = {}): void {
     for (const id of ids) {
-      const fresh = new Column(this.store.viewOf(id), this.callbacks);
+      const fresh = new Column(this.store.viewOf(id), this.callbacks, threads[id] ?? []);
       this.columns.get(id)?.element.replaceWith(fresh.element);
       this.columns.set(id, fresh);
     }
@@ -53,7 +54,7 @@ export class ColumnsArea {
   /** Brings back the columns of the saved state, every one settled (a stream cut by the reload shows as stopped). */
   restore(snapshots: readonly ColumnSnapshot[], badges: Badges | null): void {
     if (snapshots.length === 0) return;
-    this.build(snapshots.map((snapshot) => snapshot.id));
+    this.build(snapshots.map((snapshot) => snapshot.id), Object.fromEntries(snapshots.map((snapshot) => [snapshot.id, snapshot.turns ?? []])));
     for (const snapshot of snapshots) {
       const column = this.columns.get(snapshot.id)!;
       if (snapshot.result) column.finish(snapshot.result);
@@ -117,6 +118,16 @@ export class ColumnsArea {
   /** The deployments whose answers are checked for Compare. */
   comparePicks(): string[] {
     return [...this.columns.values()].filter((column) => column.comparePick.checked).map((column) => column.deployment.id);
+  }
+
+  /** The tool calls the host waits on, with the column that made each. */
+  awaitingCalls(): Array<{ deploymentId: string; call: ToolCallView }> {
+    return [...this.columns.values()].flatMap((column) => (column.result?.toolCalls ?? []).filter((call) => call.awaiting).map((call) => ({ deploymentId: column.deployment.id, call })));
+  }
+
+  /** The columns shown, and which of them can take a next turn (answered, no call waiting). */
+  followable(): Array<{ id: string; ready: boolean }> {
+    return [...this.columns.values()].map((column) => ({ id: column.deployment.id, ready: column.result?.status === 'ok' && !(column.result.toolCalls ?? []).some((call) => call.awaiting) }));
   }
 
   snapshots(): ColumnSnapshot[] {

@@ -20,6 +20,6 @@ export class HistoryList {
     this.list.replaceChildren(...items.map((item) => h('li', {},
       h('button', { type: 'button', class: 'history-item', 'data-history': item.id, title: item.prompt, onclick: () => this.post({ type: 'openHistory', entryId: item.id }) },
         h('span', { class: 'history-prompt' }, item.prompt.replace(/\s+/g, ' ').slice(0, 80) || '(empty prompt)'),
-        h('span', { class: 'history-meta' }, `${new Date(item.at).toLocaleString()} · ${item.ok} ok${item.failed ? `, ${item.failed} failed` : ''}`)))));
+        h('span', { class: 'history-meta' }, `${new Date(item.at).toLocaleString()} · ${item.ok} ok${item.failed ? `, ${item.failed} failed` : ''}${item.turns ? ` · ${item.turns} turns` : ''}`)))));
   }
 }

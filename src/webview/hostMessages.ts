@@ -1,10 +1,14 @@
 /** What each message from the host does: one handler per HostMessage type, each a store or view method. */
 import type { HostMessage, HostMessageOf } from '../protocol';
 import type { ColumnsArea } from './columnsArea';
+import type { FollowUpBox } from './followUpBox';
+import type { FormatPanel } from './formatPanel';
 import type { HistoryList } from './historyList';
 import type { NoticeBar } from './noticeBar';
 import type { PlaygroundStore } from './playgroundStore';
 import type { PromptForm } from './promptForm';
+import type { ToolResultsPanel } from './toolResultsPanel';
+import type { ToolsPanel } from './toolsPanel';
 
 export type HostMessageHandlers = { [Type in HostMessage['type']]: (message: HostMessageOf<Type>) => void };
 
@@ -14,9 +18,20 @@ export interface PlaygroundViews {
   columns: ColumnsArea;
   history: HistoryList;
   notice: NoticeBar;
+  tools: ToolsPanel;
+  format: FormatPanel;
+  toolResults: ToolResultsPanel;
+  followUp: FollowUpBox;
 }
 
-export function hostMessageHandlers({ store, form, columns, history, notice }: PlaygroundViews): HostMessageHandlers {
+/** The conversation's controls follow the columns: the calls waiting for results, who can take a next turn. */
+export function showConversation({ store, columns, toolResults, followUp }: PlaygroundViews): void {
+  toolResults.show(columns.awaitingCalls(), store.running);
+  followUp.show(columns.followable(), store.running);
+}
+
+export function hostMessageHandlers(views: PlaygroundViews): HostMessageHandlers {
+  const { store, form, columns, history, notice, tools, format } = views;
   return {
     init: (message) => {
       store.setDeployments(message.deployments, true);
@@ -32,11 +47,16 @@ export function hostMessageHandlers({ store, form, columns, history, notice }: P
         // a full run (or a reopened one): new columns, and the inputs it was made with
         const { system, prompt, variables } = message.prompt;
         form.fill({ system, prompt, variables });
-        columns.build(message.deploymentIds);
+        if (message.prompt.tools !== undefined) tools.fill(message.prompt.tools, message.prompt.toolChoice ?? 'auto');
+        if (message.prompt.format) format.fill(message.prompt.format);
+        columns.build(message.deploymentIds, message.threads);
+        views.followUp.reset();
         store.setBadges(null);
       } else {
-        columns.replace(message.deploymentIds);
+        // a next turn, or one column again: those columns start afresh below their earlier turns
+        columns.replace(message.deploymentIds, message.threads);
       }
+      showConversation(views);
       columns.startFrames();
     },
     deltas: (message) => {
@@ -47,6 +67,7 @@ export function hostMessageHandlers({ store, form, columns, history, notice }: P
     },
     columnResult: (message) => {
       columns.finish(message.result);
+      showConversation(views);
       // the state (with every answer's text) is saved once the run ends, not on each column: it is copied whole each time
       if (!store.running) store.save();
     },
@@ -55,6 +76,7 @@ export function hostMessageHandlers({ store, form, columns, history, notice }: P
       columns.showBadges(message.badges);
       columns.showSpreads(message.summary ?? []);
       columns.updateChart();
+      showConversation(views);
       store.save();
     },
     notice: (message) => notice.show(message.level, message.text),

@@ -4,8 +4,14 @@
  * and subscribe to the topics they show; the store never touches the DOM.
  */
 import { variablesIn } from '../core/request/template';
-import type { Badges, DeploymentView, PlaygroundState, RunRequest } from '../protocol';
+import type { Badges, DeploymentView, FormatDraft, PlaygroundState, RunRequest } from '../protocol';
 import type { ColumnSnapshot } from './column';
+import { checkSchema, checkTools, isToolName } from './toolsCheck';
+
+/** The inputs as the form holds them: tools, tool choice and format always present. */
+export type Draft = Required<PlaygroundState>;
+
+export const PLAIN_FORMAT: FormatDraft = { mode: 'text', name: 'answer', schema: '', strict: true };
 
 export interface SavedState extends PlaygroundState {
   columns: ColumnSnapshot[];
@@ -34,7 +40,7 @@ function bounded(snapshot: ColumnSnapshot): ColumnSnapshot {
 }
 
 export class PlaygroundStore {
-  private readonly draft: PlaygroundState;
+  private readonly draft: Draft;
   /** The answers the saved state held when the view was loaded (brought back after a reload). */
   readonly restoredColumns: readonly ColumnSnapshot[];
   private currentBadges: Badges | null;
@@ -56,6 +62,9 @@ export class PlaygroundStore {
       params: saved?.params ?? {},
       selected: saved?.selected ?? [],
       repeat: saved?.repeat ?? 1,
+      tools: saved?.tools ?? '',
+      toolChoice: saved?.toolChoice ?? 'auto',
+      format: saved?.format ?? PLAIN_FORMAT,
     };
     this.restoredColumns = saved?.columns ?? [];
     this.currentBadges = saved?.badges ?? null;
@@ -72,7 +81,7 @@ export class PlaygroundStore {
   }
 
   // ── reading ──
-  get inputs(): Readonly<PlaygroundState> {
+  get inputs(): Readonly<Draft> {
     return this.draft;
   }
   get deployments(): readonly DeploymentView[] {
@@ -107,20 +116,43 @@ export class PlaygroundStore {
     if (selected.length === 0) return 'Check at least one deployment.';
     if (!prompt.trim()) return 'Write a prompt.';
     if (missing.length) return `Fill {{${missing[0]}}}.`;
-    return this.problems.parameters ?? this.problems.repeat ?? '';
+    return this.problems.parameters ?? this.problems.repeat ?? this.shapeProblem() ?? '';
+  }
+
+  /** What is wrong with the tools, the tool choice or the schema as typed, if anything. */
+  shapeProblem(): string | undefined {
+    const tools = checkTools(this.draft.tools);
+    if (tools.problem !== undefined) return `Tools ${tools.problem}`;
+    const choice = this.draft.toolChoice;
+    if (choice.startsWith('tool:') && !tools.value.some((tool) => `tool:${tool.name}` === choice)) return `Tool choice names ${choice.slice(5)}, which is not among the tools.`;
+    const format = this.draft.format;
+    if (format.mode !== 'schema') return undefined;
+    if (!isToolName(format.name)) return 'Schema name: letters, digits, _ and -, at most 64.';
+    const schema = checkSchema(format.schema);
+    return schema.problem !== undefined ? `Schema ${schema.problem}` : undefined;
   }
 
   /** The run message for the inputs as they are, or null when Run is blocked. */
   runRequest(): RunRequest | null {
     if (this.running || this.runBlocker() !== '') return null;
-    const { system, prompt, params, selected, repeat } = this.draft;
+    const { system, prompt, params, selected, repeat, toolChoice, format } = this.draft;
     const variables = Object.fromEntries(variablesIn(system, prompt).map((name) => [name, this.draft.variables[name] ?? '']));
-    return { type: 'run', system, prompt, variables, params, deploymentIds: selected, repeat };
+    const tools = checkTools(this.draft.tools).value ?? [];
+    const schema = format.mode === 'schema' ? checkSchema(format.schema).value : undefined;
+    return {
+      type: 'run', system, prompt, variables, params, deploymentIds: selected, repeat,
+      ...(tools.length ? { tools, toolChoice: toolChoice.startsWith('tool:') ? { name: toolChoice.slice(5) } : (toolChoice as 'auto' | 'none' | 'required') } : {}),
+      ...(format.mode === 'json' ? { responseFormat: 'json' as const } : {}),
+      ...(schema ? { responseFormat: { name: format.name, schema, strict: format.strict } } : {}),
+    };
   }
 
   // ── the inputs ──
   /** Takes what was typed (or what the host filled in); variables are merged into the ones already known. */
-  updateDraft(change: Partial<Pick<PlaygroundState, 'system' | 'prompt' | 'variables' | 'params'>>): void {
+  updateDraft(change: Partial<Pick<Draft, 'system' | 'prompt' | 'variables' | 'params' | 'tools' | 'toolChoice' | 'format'>>): void {
+    if (change.tools !== undefined) this.draft.tools = change.tools;
+    if (change.toolChoice !== undefined) this.draft.toolChoice = change.toolChoice;
+    if (change.format !== undefined) this.draft.format = change.format;
     if (change.system !== undefined) this.draft.system = change.system;
     if (change.prompt !== undefined) this.draft.prompt = change.prompt;
     if (change.variables) this.draft.variables = { ...this.draft.variables, ...change.variables };

@@ -1,13 +1,10 @@
 // End to end: the packaged .vsix installed into a fresh code-server profile, driven like a person would,
 // against the bundled emulators. Screenshots land in test/e2e/screenshots/ (ignored by git).
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, launchChromium, startCodeServer } from '../../scripts/lib/codeServer.mjs';
-import { answer, openWorkbench, pickByDescription, runCommand, screenshot, searchPalette, waitForNotification, waitForQuickInputClosed, webviewTableRows } from './workbench.mjs';
+import { answer, packageVsix, openWorkbench, pickByDescription, runCommand, screenshot, searchPalette, waitForNotification, waitForQuickInputClosed, webviewTableRows } from './workbench.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -21,8 +18,7 @@ describe('Fanout in a real VS Code, from the palette', function () {
 
   before(async function () {
     this.timeout(240_000);
-    const vsix = join(mkdtempSync(join(tmpdir(), 'fanout-vsix-')), 'fanout.vsix');
-    execFileSync(process.execPath, [join(ROOT, 'scripts/package.mjs'), '--out', vsix], { cwd: ROOT, stdio: 'ignore' });
+    const vsix = packageVsix();
     ({ DEMO_KEYS } = require(join(ROOT, 'out/test/emulators/demo.js')));
     emulators = await require(join(ROOT, 'out/test/emulators/demo.js')).startDemoEmulators();
     const deployments = emulators.deployments.filter((deployment) => deployment.provider !== 'vertex' && deployment.provider !== 'vertex-openai'); // Vertex needs a Google sign-in

@@ -2,13 +2,10 @@
 // on five emulated deployments (one answering 401), stop a run mid-stream, reopen a run from history, and look
 // at it in light, dark and high-contrast themes.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, launchChromium, startCodeServer } from '../../scripts/lib/codeServer.mjs';
-import { answer, luminance, openWorkbench, pickByDescription, playgroundFrame, runCommand, screenshot, setTheme, waitForQuickInputClosed } from './workbench.mjs';
+import { answer, packageVsix, luminance, openWorkbench, pickByDescription, playgroundFrame, runCommand, screenshot, setTheme, waitForQuickInputClosed } from './workbench.mjs';
 
 const require = createRequire(import.meta.url);
 const FIVE = ['openai-4o-mini', 'azure-4o', 'bedrock-haiku-us', 'gemini-flash', 'ollama-llama'];
@@ -23,8 +20,7 @@ describe('the playground', function () {
 
   before(async function () {
     this.timeout(240_000);
-    const vsix = join(mkdtempSync(join(tmpdir(), 'fanout-vsix-')), 'fanout.vsix');
-    execFileSync(process.execPath, [join(ROOT, 'scripts/package.mjs'), '--out', vsix], { cwd: ROOT, stdio: 'ignore' });
+    const vsix = packageVsix();
     const demo = require(join(ROOT, 'out/test/emulators/demo.js'));
     emulators = await demo.startDemoEmulators();
     const deployments = emulators.deployments.filter((deployment) => FIVE.includes(deployment.id));
@@ -123,7 +119,10 @@ describe('the playground', function () {
     await frame.check('[data-deployment="gemini-flash"] .compare-pick');
     await frame.click('button:has-text("Compare 2")');
     const tab = page.locator('.tab', { hasText: 'openai-4o-mini ↔ gemini-flash' });
-    await tab.first().waitFor({ timeout: 15_000 });
+    await tab.first().waitFor({ timeout: 15_000 }).catch(async (error) => {
+      await screenshot(page, 'fail-compare');
+      throw error;
+    });
     await page.waitForSelector('.monaco-diff-editor', { timeout: 15_000 });
     // both sides show their answer
     await page.waitForFunction(() => {

@@ -1,10 +1,29 @@
 // Drives a real VS Code workbench in chromium the way a person does: the command palette, quick picks,
 // input boxes, notifications and editors, read from the screen.
-import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib/codeServer.mjs';
 
 export const SCREENSHOTS = join(ROOT, 'test/e2e/screenshots');
+
+/**
+ * Packages the .vsix the suites install (once per test process). The e2e lane tests what the editor shows: a
+ * package over its size budget is `npm run package`'s failure to report, so it is printed here, not thrown; any
+ * other packaging failure is thrown.
+ */
+let packaged;
+export function packageVsix() {
+  if (packaged) return packaged;
+  const vsix = join(mkdtempSync(join(tmpdir(), 'fanout-vsix-')), 'fanout.vsix');
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/package.mjs'), '--out', vsix], { cwd: ROOT, encoding: 'utf8' });
+  const overBudget = /over the \d+ KB budget/.exec(result.stderr ?? '');
+  if (result.status !== 0 && !(overBudget && existsSync(vsix))) throw new Error(`packaging failed: ${result.stderr || result.error?.message}`);
+  if (overBudget) console.log(`[e2e] note: ${result.stderr.trim().split('\n').at(-1)}`);
+  packaged = vsix;
+  return vsix;
+}
 
 export async function openWorkbench(page, url, folder) {
   await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);

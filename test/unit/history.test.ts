@@ -103,3 +103,37 @@ describe('history store', () => {
     assert.deepEqual((await small.load()).entries, []);
   });
 });
+
+describe('history entries of conversations', () => {
+  const fresh = () => join(mkdtempSync(join(tmpdir(), 'fanout-history-')), 'history.jsonl');
+  const redactor = new Redactor();
+  redactor.remember(SENTINEL);
+  const store = (file: string) => new HistoryStore(file, { maxEntries: 50, redact: (text) => redactor.redact(text) });
+
+  it('an entry written before conversations (no tools, threads or schema) still loads', async () => {
+    const file = fresh();
+    writeFileSync(file, `${JSON.stringify(entry(1))}\n`);
+    const [loaded] = (await store(file).load()).entries;
+    assert.equal(loaded?.threads, undefined);
+    assert.equal(loaded?.results[0]?.text, 'answer 1');
+  });
+
+  it('keeps the threads, tools and schema; tool results are redacted and capped like answers', async () => {
+    const file = fresh();
+    const threads = { gpt: [
+      { role: 'user' as const, content: `my key is ${SENTINEL}` },
+      { role: 'assistant' as const, content: [{ type: 'tool-call' as const, id: 'call_1', name: 'fetch', arguments: { url: 'https://example.com' } }] },
+      { role: 'tool' as const, content: [{ type: 'tool-result' as const, toolCallId: 'call_1', name: 'fetch', content: `${SENTINEL} ${'x'.repeat(1_200_000)}` }] },
+    ] };
+    await store(file).append({ ...entry(2), conversationId: 'c1', tools: [{ name: 'fetch', parameters: { type: 'object' } }], toolChoice: 'auto', responseFormat: 'json', threads });
+    const [loaded] = (await store(file).load()).entries;
+    assert.equal(loaded?.conversationId, 'c1');
+    assert.deepEqual(loaded?.tools, [{ name: 'fetch', parameters: { type: 'object' } }]);
+    assert.equal(loaded?.responseFormat, 'json');
+    const saved = loaded!.threads!.gpt!;
+    assert.deepEqual(saved[1], threads.gpt[1]);
+    const result = (saved[2]!.content as Array<{ content: string }>)[0]!.content;
+    assert.ok(result.length < 1_100_000 && result.endsWith('[cut at 1000000 characters]'));
+    assert.ok(!readFileSync(file, 'utf8').includes(SENTINEL), 'the secret never reaches the file');
+  });
+});

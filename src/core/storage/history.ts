@@ -5,6 +5,7 @@
  * time and keeping what other windows appended meanwhile.
  */
 import type { Params } from '../request/params';
+import type { ChatMessage, ResponseFormat, ToolChoice, ToolDefinition } from '../request/chatRequest';
 import { rm } from 'node:fs/promises';
 import { appendLines, parseJsonLines, readJsonLines, rewriteLines } from './jsonLines';
 import type { DeploymentResult } from '../engine/fanout';
@@ -18,7 +19,16 @@ export interface HistoryEntry {
   params: Params;
   deploymentIds: string[];
   results: Array<Pick<DeploymentResult, 'deployment' | 'provider' | 'model' | 'status' | 'text' | 'finishReason' | 'metrics' | 'requestId' | 'costNote'>
-    & { error: { kind: string; message: string } | null }>;
+    & { error: { kind: string; message: string } | null }
+    // since conversations and tools (older entries have none of these)
+    & Partial<Pick<DeploymentResult, 'toolCalls' | 'warnings' | 'structuredOutput' | 'json' | 'schemaValid' | 'schemaErrors'>>>;
+  /** Every turn of one conversation is saved as its own entry under one id; the newest holds it all. */
+  conversationId?: string;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  responseFormat?: ResponseFormat;
+  /** Each column's whole thread (user turns, answers, tool calls and their results). */
+  threads?: Record<string, ChatMessage[]>;
 }
 
 export interface LoadedHistory {
@@ -28,6 +38,7 @@ export interface LoadedHistory {
 }
 
 const MAX_TEXT = 1_000_000;
+const capped = (text: string): string => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}\n[cut at ${MAX_TEXT} characters]` : text);
 
 function isEntry(value: unknown): value is HistoryEntry {
   const entry = value as HistoryEntry;
@@ -49,9 +60,10 @@ export class HistoryStore {
       variables: Object.fromEntries(Object.entries(entry.variables).map(([name, value]) => [name, this.options.redact(value)])),
       results: entry.results.map((result) => ({
         ...result,
-        text: this.options.redact(result.text.length > MAX_TEXT ? `${result.text.slice(0, MAX_TEXT)}\n[cut at ${MAX_TEXT} characters]` : result.text),
+        text: this.options.redact(capped(result.text)),
         error: result.error ? { kind: result.error.kind, message: this.options.redact(result.error.message) } : null,
       })),
+      ...(entry.threads ? { threads: Object.fromEntries(Object.entries(entry.threads).map(([id, messages]) => [id, messages.map((message) => this.safeMessage(message))])) } : {}),
     };
     const line = `${JSON.stringify(safe)}\n`;
     const write = this.writing.then(async () => {
@@ -60,6 +72,21 @@ export class HistoryStore {
     });
     this.writing = write.catch(() => {});
     return write;
+  }
+
+  /** A thread's message with its texts and tool results redacted and capped (a tool result may be megabytes). */
+  private safeMessage(message: ChatMessage): ChatMessage {
+    const safe = (text: string): string => this.options.redact(capped(text));
+    if (typeof message.content === 'string') return { role: message.role, content: safe(message.content) };
+    return {
+      role: message.role,
+      content: message.content.map((part) => {
+        if (part.type === 'text') return { ...part, text: safe(part.text) };
+        if (part.type === 'tool-result') return { ...part, content: safe(part.content) };
+        if (part.type === 'image') return { type: 'image', mediaType: part.mediaType, ...(part.file ? { file: part.file } : {}) };
+        return part;
+      }),
+    };
   }
 
   async load(): Promise<LoadedHistory> {

@@ -1,8 +1,8 @@
 /** What the playground does with the shown answers: copy one, insert one at the cursor, compare two, export all. */
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { formatJson, formatMarkdown } from '../../core/results/report';
 import type { HostMessage } from '../../protocol';
+import { exportJson, exportMarkdown } from './playgroundExport';
 import type { PlaygroundServices } from './playgroundServices';
 import type { ShownRun } from './shownRun';
 
@@ -36,7 +36,7 @@ export class AnswerActions {
     await vscode.commands.executeCommand('vscode.diff', this.services.outputs.put(leftResult), this.services.outputs.put(rightResult), `${leftResult.deployment} ↔ ${rightResult.deployment}`);
   }
 
-  /** Every shown answer, as a Markdown report or JSON, to a file the user picks. */
+  /** Every shown answer with its conversation and tool calls, as a Markdown report or JSON, to a file the user picks. */
   async export(format: 'markdown' | 'json'): Promise<void> {
     const results = this.shown.results();
     if (results.length === 0) {
@@ -49,7 +49,8 @@ export class AnswerActions {
       defaultUri: vscode.Uri.file(`fanout-run.${format === 'markdown' ? 'md' : 'json'}`),
     });
     if (!target) return;
-    const body = format === 'markdown' ? formatMarkdown([results], this.shown.request?.prompt ?? '') : formatJson([results]);
+    const run = { prompt: this.shown.request?.prompt ?? '', results, setup: this.shown.conversation?.setup ?? { params: {} }, threads: this.shown.conversation?.snapshot() ?? {} };
+    const body = format === 'markdown' ? exportMarkdown(run) : exportJson(run);
     if (target.scheme === 'file') await writeFile(target.fsPath, body, 'utf8');
     else await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(body));
     this.post({ type: 'notice', level: 'info', text: `Exported to ${target.path.split('/').pop()}.` });

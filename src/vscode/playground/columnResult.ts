@@ -1,10 +1,12 @@
-/** One deployment's result as its column shows it: the error redacted, the fix it offers. */
+/** One deployment's result as its column shows it: the error redacted, the fix it offers, its calls and JSON check. */
 import type { Deployment } from '../../core/config/deployment';
 import type { DeploymentResult } from '../../core/engine/fanout';
-import type { ColumnResult } from '../../protocol';
+import type { ColumnResult, ToolCallView } from '../../protocol';
 import { actionsFor } from './columnActions';
+import { structuredView } from './threadView';
 
-export function toColumnResult(result: DeploymentResult, deployment: Deployment | undefined, redact: (text: string) => string): ColumnResult {
+/** `toolCalls`: the calls as `toolCallViews` checked them. */
+export function toColumnResult(result: DeploymentResult, deployment: Deployment | undefined, redact: (text: string) => string, toolCalls: ToolCallView[] = []): ColumnResult {
   return {
     deploymentId: result.deployment,
     status: result.status === 'timeout' ? 'error' : result.status,
@@ -18,5 +20,8 @@ export function toColumnResult(result: DeploymentResult, deployment: Deployment 
     retries: result.retries,
     requestId: result.requestId,
     credentialSource: result.credentialSource,
+    toolCalls,
+    warnings: result.warnings.map(redact),
+    structured: structuredView(result),
   };
 }

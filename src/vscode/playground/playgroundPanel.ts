@@ -97,6 +97,8 @@ export class PlaygroundPanel extends Disposable {
   private readonly handlers: WebviewMessageHandlers = {
     ready: (message) => this.open(message.hasResults),
     run: (message) => this.runs.run(message, message.deploymentIds, false),
+    followUp: (message) => this.runs.followUp(message.text, message.deploymentIds),
+    toolResults: (message) => this.runs.toolResults(message.results),
     stop: () => this.runs.stop(),
     rerunColumn: (message) => this.runs.rerun(message.deploymentId),
     copy: (message) => this.answers.copy(message.deploymentId),
@@ -113,6 +115,8 @@ export class PlaygroundPanel extends Disposable {
     const checked = validateWebviewMessage(raw);
     if (!checked.ok) {
       this.services.log.warn(`playground: rejected a message from the webview (${checked.reason})`);
+      // the reason names the field and the limit, never the content
+      this.channel.post({ type: 'notice', level: 'error', text: `Refused: ${checked.reason}.` });
       return;
     }
     const message = checked.message;

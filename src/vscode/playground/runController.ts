@@ -1,25 +1,29 @@
 /**
- * Runs a request from the playground: the fan-out over the cloud deployments and the editor's chat models,
- * `repeat` times in a row, streaming each column's text through the delta batcher (one message per frame),
- * then its result; records the run and reports p50/p95 over the repeats. One run at a time.
+ * Runs what the playground asks: a new run (a new conversation, `repeat` times in a row), the next user turn, tool
+ * results, or one column again. Each column's request is built from its own thread; text streams through the delta
+ * batcher (one message per frame), then each result with its tool calls checked; every turn is recorded with the
+ * whole conversation. One run at a time.
  */
 import { randomUUID } from 'node:crypto';
 import type * as vscode from 'vscode';
 import type { Deployment } from '../../core/config/deployment';
-import { runFanout, type DeploymentResult } from '../../core/engine/fanout';
-import type { ChatRequest } from '../../core/request/stream';
+import { runFanout, type DeploymentResult, type FanoutEvent } from '../../core/engine/fanout';
 import { fill } from '../../core/request/template';
 import { badges, summarise } from '../../core/results/summary';
-import type { HostMessage, RunRequest } from '../../protocol';
+import type { HostMessage, PlaygroundState, RunRequest, ToolResultInput, TurnView } from '../../protocol';
 import { loadAdapter } from '../../providers/registry';
 import { editorModelId, runEditorModel } from '../chat/editorChatModels';
 import { engineOptions } from '../platform/engineOptions';
 import { toColumnResult } from './columnResult';
+import { Conversation, setupOf, type Outcome } from './conversation';
 import { DeltaBatcher } from './deltaBatcher';
 import type { PlaygroundDeployments } from './playgroundDeployments';
 import type { PlaygroundServices } from './playgroundServices';
 import type { RunHistory } from './runHistory';
 import type { ShownRun } from './shownRun';
+import { toolCallViews, turnsOf } from './threadView';
+
+type Picked = Awaited<ReturnType<PlaygroundDeployments['pick']>>;
 
 export class RunController {
   private running: AbortController | null = null;
@@ -40,42 +44,87 @@ export class RunController {
     this.running?.abort();
   }
 
-  /** Runs one column of the shown run again. */
+  /** Runs one column of the shown run again: its last turn, from its own thread. */
   async rerun(deploymentId: string): Promise<void> {
     const request = this.shown.request;
     if (request) await this.run(request, [deploymentId], true);
   }
 
-  /** Runs the request on `ids` (all of the request's, or one column again), `repeat` times in a row. */
+  /** Runs the request on `ids` (all of the request's: a new conversation; or one column again), `repeat` times. */
   async run(request: RunRequest, ids: string[], partial: boolean): Promise<void> {
-    if (this.running) {
-      this.post({ type: 'notice', level: 'error', text: 'A run is already going: stop it first.' });
+    if (this.refuseWhileRunning()) return;
+    const picked = await this.pick(ids);
+    if (!picked) return;
+    const fresh = !partial || !this.shown.request;
+    const pickedIds = idsOf(picked);
+    if (fresh) {
+      const conversation = new Conversation(setupOf(request));
+      conversation.start(pickedIds, fill(request.prompt, request.variables));
+      this.shown.replace(request, [], conversation);
+    } else {
+      this.shown.conversation!.rewind(pickedIds);
+    }
+    const prompt = fresh ? { system: request.system, prompt: request.prompt, variables: request.variables, params: request.params, selected: request.deploymentIds, repeat: request.repeat } : null;
+    await this.execute(picked, { repeat: fresh ? request.repeat : 1, prompt, record: fresh, request });
+  }
+
+  /** The next user turn, for every column named; each continues its own thread. */
+  followUp(text: string, ids: string[]): Promise<void> {
+    return this.continueWith((conversation) => conversation.addUserTurn(ids, text));
+  }
+
+  /** Results of the columns' tool calls: every id is checked against the calls the host knows; ready columns go on. */
+  toolResults(results: ToolResultInput[]): Promise<void> {
+    return this.continueWith((conversation) => conversation.addToolResults(results));
+  }
+
+  private async continueWith(change: (conversation: Conversation) => Outcome): Promise<void> {
+    if (this.refuseWhileRunning()) return;
+    const conversation = this.shown.conversation;
+    const request = this.shown.request;
+    if (!conversation || !request) {
+      this.post({ type: 'notice', level: 'error', text: 'There is no conversation to continue: run a prompt first (or reopen one from History).' });
       return;
     }
-    const { deployments, editorModels } = await this.deployments.pick(ids);
-    if (deployments.length === 0 && editorModels.length === 0) {
-      this.post({ type: 'notice', level: 'error', text: 'None of those deployments is in your settings any more.' });
+    const outcome = change(conversation);
+    if (!outcome.ok) {
+      this.services.log.warn(`playground: refused a turn (${outcome.reason})`);
+      this.post({ type: 'notice', level: 'error', text: `Not sent: ${outcome.reason}.` });
       return;
     }
-    const chat: ChatRequest = {
-      ...(request.system.trim() ? { system: fill(request.system, request.variables) } : {}),
-      messages: [{ role: 'user', content: fill(request.prompt, request.variables) }],
-      params: request.params,
-    };
+    if (outcome.refused.length) this.post({ type: 'notice', level: 'info', text: `Not sent to ${outcome.refused.join('; ')}.` });
+    if (outcome.ids.length === 0) return;
+    const picked = await this.pick(outcome.ids);
+    if (picked) await this.execute(picked, { repeat: 1, prompt: null, record: true, request });
+  }
+
+  private refuseWhileRunning(): boolean {
+    if (this.running) this.post({ type: 'notice', level: 'error', text: 'A run is already going: stop it first.' });
+    return this.running !== null;
+  }
+
+  private async pick(ids: readonly string[]): Promise<Picked | null> {
+    const picked = await this.deployments.pick(ids);
+    if (picked.deployments.length > 0 || picked.editorModels.length > 0) return picked;
+    this.post({ type: 'notice', level: 'error', text: 'None of those deployments is in your settings any more.' });
+    return null;
+  }
+
+  private async execute(picked: Picked, options: { repeat: number; prompt: PlaygroundState | null; record: boolean; request: RunRequest }): Promise<void> {
+    const conversation = this.shown.conversation!;
     const controller = new AbortController();
     this.running = controller;
-    if (!partial || !this.shown.request) this.shown.replace(request);
     const runId = randomUUID();
     const runs: DeploymentResult[][] = [];
-    const repeat = partial ? 1 : request.repeat;
-    const deploymentIds = [...deployments.map((deployment) => deployment.id), ...editorModels.map(editorModelId)];
+    const deploymentIds = idsOf(picked);
+    const threads: Record<string, TurnView[]> = Object.fromEntries(deploymentIds.filter((id) => conversation.messagesOf(id).length > 1).map((id) => [id, turnsOf(conversation.messagesOf(id))]));
     try {
-      for (let iteration = 1; iteration <= repeat && !controller.signal.aborted; iteration++) {
-        this.post({ type: 'runStarted', runId, deploymentIds, repeat, iteration, prompt: partial ? null : { system: request.system, prompt: request.prompt, variables: request.variables, params: request.params, selected: request.deploymentIds, repeat: request.repeat } });
-        const results = await this.runOnce(runId, chat, deployments, editorModels, controller.signal);
+      for (let iteration = 1; iteration <= options.repeat && !controller.signal.aborted; iteration++) {
+        this.post({ type: 'runStarted', runId, deploymentIds, repeat: options.repeat, iteration, prompt: options.prompt, ...(Object.keys(threads).length ? { threads } : {}) });
+        const results = await this.runOnce(runId, picked, conversation, controller.signal);
         runs.push(results);
         await this.services.onResults(`${runId}:${iteration}`, results, 'playground');
-        if (!partial) await this.history.record(request, results);
+        if (options.record) await this.history.record(options.request, this.shown.results(), conversation, this.shown.conversationId!);
       }
       this.post({
         type: 'runFinished',
@@ -88,11 +137,12 @@ export class RunController {
     }
   }
 
-  /** One pass over every deployment at once: text as it streams, each result as it comes. */
-  private async runOnce(runId: string, chat: ChatRequest, deployments: Deployment[], editorModels: vscode.LanguageModelChat[], signal: AbortSignal): Promise<DeploymentResult[]> {
+  /** One pass over every column at once, each with its own thread: text as it streams, each result as it comes. */
+  private async runOnce(runId: string, { deployments, editorModels }: Picked, conversation: Conversation, signal: AbortSignal): Promise<DeploymentResult[]> {
     const known = this.deployments.byId();
     const batcher = new DeltaBatcher((chunks) => this.post({ type: 'deltas', runId, chunks }));
     const seenText = new Set<string>();
+    const shownResults: Array<Promise<void>> = [];
     const streamed = (deploymentId: string, text: string, atMs: number): void => {
       if (!seenText.has(deploymentId)) {
         seenText.add(deploymentId);
@@ -104,17 +154,18 @@ export class RunController {
       // the column's text goes before its end
       batcher.flush();
       this.shown.add(result);
-      this.post({ type: 'columnResult', runId, result: toColumnResult(result, known.get(result.deployment), this.services.redact) });
+      conversation.record(result);
+      shownResults.push(this.showResult(runId, result, conversation, known.get(result.deployment)));
       this.logResult(result);
       return result;
     };
-    const editorRuns = editorModels.map((model) => runEditorModel(model, chat, signal, (text, atMs) => streamed(editorModelId(model), text, atMs)).then(finished));
-    const cloudResults = deployments.length === 0 ? Promise.resolve([]) : runFanout(chat, deployments, {
+    const editorRuns = editorModels.map((model) => runEditorModel(model, conversation.requestFor(editorModelId(model)), signal, (text, atMs) => streamed(editorModelId(model), text, atMs)).then(finished));
+    const options = {
       loadAdapter,
       credentials: this.services.credentials,
       signal,
       ...(await engineOptions()),
-      onEvent: (event) => {
+      onEvent: (event: FanoutEvent) => {
         if (event.type === 'part' && event.part.type === 'text-delta' && event.part.text) {
           streamed(event.deployment, event.part.text, event.atMs);
         } else if (event.type === 'retry') {
@@ -124,14 +175,29 @@ export class RunController {
           finished(event.result);
         }
       },
-    });
-    const results = [...(await cloudResults), ...(await Promise.all(editorRuns))];
+    };
+    // each column sends its own thread; they all start in the same tick
+    const cloudRuns = deployments.map((deployment: Deployment) => runFanout(conversation.requestFor(deployment.id), [deployment], options));
+    const results = [...(await Promise.all(cloudRuns)).flat(), ...(await Promise.all(editorRuns))];
+    await Promise.all(shownResults);
     batcher.dispose();
     return results;
   }
 
+  /** The column's result, its tool calls checked against the tools' parameters. */
+  private async showResult(runId: string, result: DeploymentResult, conversation: Conversation, deployment: Deployment | undefined): Promise<void> {
+    const calls = await toolCallViews(result.toolCalls, conversation.setup.tools ?? [], conversation.awaitingOf(result.deployment)).catch((error: Error) => {
+      this.services.log.error(`${result.deployment}: could not check its tool calls: ${error.message}`);
+      return [];
+    });
+    this.post({ type: 'columnResult', runId, result: toColumnResult(result, deployment, this.services.redact, calls) });
+  }
+
   private logResult(result: DeploymentResult): void {
     const { metrics } = result;
-    this.services.log.info(`${result.deployment}: ${result.status} ttft=${metrics.ttftMs ?? '—'}ms total=${metrics.totalMs ?? '—'}ms out=${metrics.outputTokens ?? '—'} cost=${metrics.costUsd ?? '—'} requestId=${result.requestId ?? '—'}${result.error ? ` ${result.error.kind}: ${result.error.message}` : ''}`);
+    const calls = result.toolCalls.length ? ` tools=${result.toolCalls.map((call) => call.name).join(',')}` : '';
+    this.services.log.info(`${result.deployment}: ${result.status} ttft=${metrics.ttftMs ?? '—'}ms total=${metrics.totalMs ?? '—'}ms out=${metrics.outputTokens ?? '—'} cost=${metrics.costUsd ?? '—'} requestId=${result.requestId ?? '—'}${calls}${result.error ? ` ${result.error.kind}: ${result.error.message}` : ''}`);
   }
 }
+
+const idsOf = ({ deployments, editorModels }: Picked): string[] => [...deployments.map((deployment) => deployment.id), ...editorModels.map((model: vscode.LanguageModelChat) => editorModelId(model))];

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { BehaviourQueue, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
 import { instructedSchema, planAnswer, type AnswerPlan, type ConversationRequest } from './conversation';
+import { geminiImages, mentionImages } from './images';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorResponse, type RecordedRequest } from './server';
 
 export interface GoogleEmulatorOptions {
@@ -101,6 +102,11 @@ export class GoogleEmulator extends Emulator {
       fail(400, refused);
       return;
     }
+    const images = geminiImages(body.contents);
+    if (images.problem) {
+      fail(400, images.problem);
+      return;
+    }
     const prompt = [...(body.systemInstruction?.parts ?? []), ...(body.contents ?? []).flatMap((content) => content.parts ?? [])].map((part) => part.text ?? (part.functionResponse ? JSON.stringify(part.functionResponse.response) : '')).join('\n');
     const inputTokens = promptTokens(prompt);
     const limit = this.options.contextTokens ?? 1_048_576;
@@ -108,7 +114,7 @@ export class GoogleEmulator extends Emulator {
       fail(400, `The input token count (${inputTokens}) exceeds the maximum number of tokens allowed (${limit}).`);
       return;
     }
-    await streamAnswer(response, { model, behaviour, inputTokens, vertex: vertex !== null, plan: planAnswer(conversationOf(body), behaviour, model) });
+    await streamAnswer(response, { model, behaviour, inputTokens, vertex: vertex !== null, plan: mentionImages(planAnswer(conversationOf(body), behaviour, model), images.count) });
   }
 
   private metadata(path: string, headers: Record<string, string | undefined>, response: EmulatorResponse): void {

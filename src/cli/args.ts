@@ -22,6 +22,8 @@ export interface RunArguments {
   schemaFile?: string;
   /** `--json`: any JSON answer. */
   json: boolean;
+  /** `--image FILE`, repeatable: images added to the user turn, in order. */
+  images: string[];
   system?: string;
   deployments?: string[];
   /** The request parameters set on the command line (the one parameter schema's flags). */
@@ -67,6 +69,8 @@ Options for run:
   --schema FILE            the answer must be JSON following this JSON Schema (named after the file;
                            strict where the cloud takes it); each result says whether it is valid
   --json                   the answer must be JSON (any JSON)
+  --image FILE             add an image to the user turn (repeat for more); its type is read from its
+                           bytes (PNG, JPEG, GIF, WebP, HEIC…); each cloud's limits are checked before sending
   --deployments ID,ID      only these deployments (default: all in FILE)
 ${PARAMETER_NAMES.map((name) => usageLine(PARAMETERS[name])).join('\n')}
   --timeout-ms N           bound each deployment from request to last byte (default 120000)
@@ -144,6 +148,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
         reasoning: { type: 'string' },
         schema: { type: 'string' },
         json: { type: 'boolean' },
+        image: { type: 'string', multiple: true },
         deployments: { type: 'string', short: 'd' },
         ...Object.fromEntries(PARAMETER_NAMES.map((name) => [PARAMETERS[name].flag.slice(2), { type: 'string' as const }])),
         'timeout-ms': { type: 'string' },
@@ -182,6 +187,8 @@ export function parseCliArguments(argv: string[]): CliArguments {
   for (const flag of ['messages', 'tools', 'schema'] as const) {
     if (values[flag] !== undefined && values[flag].trim() === '') throw new UsageError(`--${flag}: empty — name a JSON file, e.g. --${flag} ${flag === 'schema' ? 'answer.schema' : flag}.json`);
   }
+  const emptyImage = values.image?.find((file) => file.trim() === '');
+  if (emptyImage !== undefined) throw new UsageError('--image: empty — name an image file, e.g. --image photo.png');
   if (values.schema !== undefined && values.json) throw new UsageError('--schema and --json: give one, not both — --schema FILE asks for JSON following that schema, --json for any JSON');
   if (values['tool-choice'] !== undefined && values.tools === undefined) throw new UsageError(`--tool-choice: needs --tools FILE — name the tools the model may choose from`);
   if (values['tool-choice'] !== undefined && values['tool-choice'].trim() === '') throw new UsageError('--tool-choice: empty — use auto, none, required or a tool\'s name');
@@ -202,6 +209,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
     ...optional('reasoning', reasoningFlag(values.reasoning)),
     ...optional('schemaFile', values.schema),
     json: values.json ?? false,
+    images: values.image ?? [],
     ...optional('deployments', deployments),
     params: parameterFlags(values as Record<string, string | boolean | undefined>),
     ...optional('timeoutMs', number('--timeout-ms', values['timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 60000' })),

@@ -6,7 +6,7 @@ import { textOf, type ChatRequest } from '../core/request/chatRequest';
 import { loadAdapter } from '../providers/registry';
 import { USAGE, UsageError, parseCliArguments, type RunArguments } from './args';
 import { cliNetwork } from './cliNetwork';
-import { readRequestFiles } from './requestFiles';
+import { readRequestFiles, withImages } from './requestFiles';
 import { EnvironmentCredentials } from './envCredentials';
 import { formatJson, formatMarkdown, formatTable } from '../core/results/report';
 
@@ -99,11 +99,11 @@ async function run(args: RunArguments, all: Deployment[], io: Io): Promise<numbe
     deployments = all.filter((deployment) => args.deployments!.includes(deployment.id));
   }
   const prompt = await readPrompt(args, io);
-  const { messages, ...asked } = await readRequestFiles(args);
+  const { messages, images, ...asked } = await readRequestFiles(args);
   const network = await cliNetwork(io.env, args.caFile);
   const request: ChatRequest = {
     ...(args.system ? { system: args.system } : {}),
-    messages: prompt === null ? messages : [...messages, { role: 'user', content: prompt }],
+    messages: withImages(prompt === null ? messages : [...messages, { role: 'user', content: prompt }], images),
     params: args.params,
     ...(args.reasoning ? { reasoning: args.reasoning } : {}),
     ...asked,

@@ -1,21 +1,26 @@
 /**
- * The files `fanout run` reads beside the prompt: `--messages` (the conversation so far), `--tools`, `--schema`. Each is
- * read and checked through the one request schema before anything is sent; a mistake is one UsageError naming the
- * flag, the file, the JSON path and the fix.
+ * The files `fanout run` reads beside the prompt: `--messages` (the conversation so far), `--tools`, `--schema`, and
+ * each `--image`. Each is read and checked through the one request schema before anything is sent; a mistake is one
+ * UsageError naming the flag, the file, the JSON path and the fix. Each cloud's own image limits are checked later,
+ * per column, where the deployment is known.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import type { ChatMessage, ContentPart, JsonSchema, ResponseFormat, ToolChoice, ToolDefinition } from '../core/request/chatRequest';
+import { partsOf, type ChatMessage, type ContentPart, type JsonSchema, type ResponseFormat, type ToolChoice, type ToolDefinition } from '../core/request/chatRequest';
+import { sniffImageType } from '../core/request/imageCheck';
 import { checkMessages, checkTools, jsonPath, parseToolChoice, schemaNameOf, type Checked } from '../core/request/chatRequestSchema';
 import { UsageError, type RunArguments } from './args';
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
-const IMAGE_MAX_BYTES = 20 * 1024 * 1024;
+/** Above the largest image any cloud takes (the Gemini API's 75 MB a request): not worth reading into memory. */
+const IMAGE_MAX_BYTES = 100 * 1024 * 1024;
 
 export interface RequestFiles {
   /** The conversation so far ([] without --messages); the prompt, when given, is appended as a user turn. */
   messages: ChatMessage[];
+  /** The `--image` files, read, each typed by its bytes: for the last user turn (see `withImages`). */
+  images: ContentPart[];
   tools?: ToolDefinition[];
   toolChoice?: ToolChoice;
   responseFormat?: ResponseFormat;
@@ -58,7 +63,35 @@ async function withImageData(part: ContentPart, folder: string, file: string, wh
     throw new UsageError(`--messages: ${file}: ${where}.file: cannot read ${part.file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}) — a path is relative to the messages file`);
   }
   if (bytes.length > IMAGE_MAX_BYTES) throw new UsageError(`--messages: ${file}: ${where}.file: ${part.file} is over ${IMAGE_MAX_BYTES / 1024 / 1024} MB — no cloud takes an image that large; shrink it`);
-  return { type: 'image', mediaType: part.mediaType, data: bytes.toString('base64') };
+  // the file's name stays with its bytes, so a cloud's refusal can name it
+  return { type: 'image', mediaType: part.mediaType, data: bytes.toString('base64'), file: part.file };
+}
+
+/** One `--image` file, read and typed by its first bytes (never its extension). */
+async function readImage(file: string): Promise<ContentPart> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--image: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder' : code ?? 'unreadable'}) — check the path`);
+  }
+  if (bytes.length === 0) throw new UsageError(`--image: ${file} is empty — name an image file`);
+  if (bytes.length > IMAGE_MAX_BYTES) throw new UsageError(`--image: ${file} is over ${IMAGE_MAX_BYTES / 1024 / 1024} MB — no cloud takes an image that large; shrink it`);
+  const mediaType = sniffImageType(bytes.subarray(0, 32));
+  if (!mediaType) throw new UsageError(`--image: ${file} is not an image Fanout recognises (its first bytes are no PNG, JPEG, GIF, WebP, HEIC, HEIF, BMP or TIFF) — convert it to PNG or JPEG`);
+  return { type: 'image', mediaType, data: bytes.toString('base64'), file };
+}
+
+/**
+ * The conversation with the `--image` parts added to its last user turn (the --prompt turn when there is one), after
+ * its text. A conversation without a user turn cannot carry them.
+ */
+export function withImages(messages: ChatMessage[], images: ContentPart[]): ChatMessage[] {
+  if (!images.length) return messages;
+  const index = messages.findLastIndex((message) => message.role === 'user');
+  if (index < 0) throw new UsageError('--image: the conversation has no user turn to carry the image — give --prompt TEXT with it');
+  return messages.map((message, at) => (at === index ? { ...message, content: [...partsOf(message), ...images] } : message));
 }
 
 async function readMessages(file: string): Promise<ChatMessage[]> {
@@ -114,8 +147,11 @@ export async function readRequestFiles(args: RunArguments): Promise<RequestFiles
   const responseFormat: ResponseFormat | undefined = args.schemaFile !== undefined
     ? { name: schemaNameOf(args.schemaFile), schema: await readSchema(args.schemaFile), strict: true }
     : args.json ? 'json' : undefined;
+  const images: ContentPart[] = [];
+  for (const file of args.images) images.push(await readImage(file));
   return {
     messages,
+    images,
     ...(tools ? { tools } : {}),
     ...(toolChoice ? { toolChoice } : {}),
     ...(responseFormat ? { responseFormat } : {}),

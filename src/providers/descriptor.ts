@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { commonFields } from '../core/config/fields';
 import type { ProviderAdapter } from '../core/engine/adapter';
+import type { ImageLimits } from '../core/request/imageCheck';
 
 /**
  * Where a credential may come from. Each host walks a descriptor's list in order: the CLI reads the environment,
@@ -55,6 +56,12 @@ export interface ProviderSpec<K extends string, F extends z.core.$ZodShape> {
   price(deployment: DeploymentFrom<K, F>): PriceKey;
   /** Where a person makes a key, shown in the Set API Key box. */
   keyPage?: string;
+  /**
+   * The images this cloud takes in one request (media types, bytes per image and per request, count), from its
+   * documentation: checked before sending, so a refused image fails its column with the limit and the fix. Without
+   * it only the images' own bytes are checked.
+   */
+  images?: ImageLimits;
   /** The context window offered to VS Code's chat (default 128k). */
   contextTokens?: number;
   /** Add Deployment: the provider-specific steps, in order, after model and id. */

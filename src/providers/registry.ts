@@ -4,6 +4,8 @@
  * build, so starting the CLI or the extension loads no SDK. Adding a cloud: its folder, and one line here.
  */
 import type { ProviderAdapter } from '../core/engine/adapter';
+import type { ChatRequest } from '../core/request/chatRequest';
+import { imageProblem } from '../core/request/imageCheck';
 import { azureOpenAIProvider } from './azure-openai/descriptor';
 import { bedrockProvider } from './bedrock/descriptor';
 import type { CredentialSource, DeploymentOfProvider, ProviderDescriptor } from './descriptor';
@@ -48,3 +50,8 @@ export const deploymentOrigin = (deployment: Deployment): string => descriptorOf
 export const deploymentRegion = (deployment: Deployment): string | null => descriptorOf(deployment.provider).region?.(deployment) ?? null;
 /** Where the deployment's credential may come from, in the order they are tried. */
 export const credentialSources = (deployment: Deployment): CredentialSource[] => descriptorOf(deployment.provider).credentials(deployment);
+/** Why this kind's cloud would refuse the request's images (type, corrupt bytes, size, count), or null: its descriptor's `images` limits. */
+export function imageProblemFor(request: ChatRequest, kind: ProviderKind): string | null {
+  const descriptor = DESCRIPTORS[kind] as ProviderDescriptor | undefined;
+  return imageProblem(request, descriptor?.images, descriptor?.label ?? kind);
+}

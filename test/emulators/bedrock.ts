@@ -12,6 +12,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { BehaviourQueue, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
 import { instructedSchema, planAnswer, reasoningFragments, reasoningTokensFor, type AnswerPlan, type ConversationRequest } from './conversation';
+import { bedrockImages, mentionImages } from './images';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorRequest, type EmulatorResponse } from './server';
 
 export interface AwsKey {
@@ -86,6 +87,11 @@ export class BedrockEmulator extends Emulator {
       fail(400, 'ValidationException', refused);
       return;
     }
+    const images = bedrockImages(input.messages);
+    if (images.problem) {
+      fail(400, 'ValidationException', images.problem);
+      return;
+    }
     const blocks: ConverseBlock[] = [...(input.system ?? []), ...(input.messages ?? []).flatMap((message) => message.content ?? [])];
     const prompt = blocks.map((block) => block.text ?? block.toolResult?.content?.map((part) => part.text ?? '').join('') ?? '').join('\n');
     const inputTokens = promptTokens(prompt);
@@ -98,7 +104,7 @@ export class BedrockEmulator extends Emulator {
     const thinking = input.additionalModelRequestFields?.thinking;
     const reasoning = thinking ? { text: reasoningFragments(modelId, conversation), tokens: reasoningTokensFor(undefined, thinking.budget_tokens) }
       : input.additionalModelRequestFields?.reasoning_effort ? { text: [], tokens: reasoningTokensFor(input.additionalModelRequestFields.reasoning_effort) } : null;
-    await streamAnswer(response, { modelId, requestId, behaviour, inputTokens, plan: planAnswer(conversation, behaviour, modelId), reasoning });
+    await streamAnswer(response, { modelId, requestId, behaviour, inputTokens, plan: mentionImages(planAnswer(conversation, behaviour, modelId), images.count), reasoning });
   }
 
   /** Null when the request is signed by a known key (or carries a known API key); else the service's refusal. */

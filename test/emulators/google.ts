@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { BehaviourQueue, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
 import { instructedSchema, planAnswer, reasoningFragments, reasoningTokensFor, type AnswerPlan, type ConversationRequest } from './conversation';
+import { geminiImages, mentionImages } from './images';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorResponse, type RecordedRequest } from './server';
 
 export interface GoogleEmulatorOptions {
@@ -101,6 +102,11 @@ export class GoogleEmulator extends Emulator {
       fail(400, refused);
       return;
     }
+    const images = geminiImages(body.contents);
+    if (images.problem) {
+      fail(400, images.problem);
+      return;
+    }
     const prompt = [...(body.systemInstruction?.parts ?? []), ...(body.contents ?? []).flatMap((content) => content.parts ?? [])].map((part) => part.text ?? (part.functionResponse ? JSON.stringify(part.functionResponse.response) : '')).join('\n');
     const inputTokens = promptTokens(prompt);
     const limit = this.options.contextTokens ?? 1_048_576;
@@ -111,7 +117,7 @@ export class GoogleEmulator extends Emulator {
     const conversation = conversationOf(body);
     const thinking = body.generationConfig?.thinkingConfig;
     const reasoning = thinking ? { text: thinking.includeThoughts ? reasoningFragments(model, conversation) : [], tokens: reasoningTokensFor(thinking.thinkingLevel?.toLowerCase(), thinking.thinkingBudget) } : null;
-    await streamAnswer(response, { model, behaviour, inputTokens, vertex: vertex !== null, plan: planAnswer(conversation, behaviour, model), reasoning });
+    await streamAnswer(response, { model, behaviour, inputTokens, vertex: vertex !== null, plan: mentionImages(planAnswer(conversation, behaviour, model), images.count), reasoning });
   }
 
   private metadata(path: string, headers: Record<string, string | undefined>, response: EmulatorResponse): void {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { BehaviourQueue, answerTokens, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
 import { instructedSchema, planAnswer, reasoningFragments, reasoningTokensFor, type AnswerPlan, type ConversationRequest } from './conversation';
+import { mentionImages, openaiImages } from './images';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorResponse, type RecordedRequest } from './server';
 
 export interface OpenAIEmulatorOptions {
@@ -189,6 +190,11 @@ export class OpenAIEmulator extends Emulator {
         : { error: { message: refused, type: 'invalid_request_error', param: 'response_format', code: flavour === 'azure' ? 'BadRequest' : null } }, ids);
       return;
     }
+    const images = openaiImages(body.messages);
+    if (images.problem) {
+      sendJson(response, 400, { error: { message: images.problem, type: 'invalid_request_error', param: null, code: images.problem === 'Invalid image.' ? 'invalid_image' : 'invalid_image_format' } }, ids);
+      return;
+    }
     const prompt = (body.messages ?? []).map((message) => textOfContent(message.content)).join('\n');
     const inputTokens = promptTokens(prompt);
     const limit = this.options.contextTokens ?? 128_000;
@@ -207,7 +213,7 @@ export class OpenAIEmulator extends Emulator {
     }
     const conversation = conversationOf(body);
     const reasoning = body.reasoning_effort ? { tokens: reasoningTokensFor(body.reasoning_effort), text: this.options.streamsReasoning ? reasoningFragments(model, conversation) : [] } : null;
-    await streamAnswer(response, { flavour, model, requestId, ids, behaviour, inputTokens, includeUsage: body.stream_options?.include_usage === true, plan: planAnswer(conversation, behaviour, model), reasoning });
+    await streamAnswer(response, { flavour, model, requestId, ids, behaviour, inputTokens, includeUsage: body.stream_options?.include_usage === true, plan: mentionImages(planAnswer(conversation, behaviour, model), images.count), reasoning });
   }
 }
 

@@ -123,11 +123,11 @@ describe('fanout run beyond text', () => {
   });
 
   it('--messages: an image part with a file path is read relative to the messages file and sent as data', async () => {
-    writeFileSync(join(dir, 'dot.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
+    writeFileSync(join(dir, 'dot.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
     write('look.json', [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image', mediaType: 'image/png', file: 'dot.png' }] }]);
     const { code, stderr } = await cli(['run', '--config', 'CONFIG', '--messages', '@look.json', '--deployments', 'openai-mini']);
     assert.equal(code, 0, stderr);
-    assert.match(emulators.openai.server.requests[0]?.body ?? '', /data:image\/png;base64,iVBORwECAw==/);
+    assert.match(emulators.openai.server.requests[0]?.body ?? '', /data:image\/png;base64,iVBORw0KGgoBAgM=/);
     write('look-missing.json', [{ role: 'user', content: [{ type: 'image', mediaType: 'image/png', file: 'nope.png' }] }]);
     const missing = await cli(['run', '--config', 'CONFIG', '--messages', '@look-missing.json']);
     assert.equal(missing.code, 2);

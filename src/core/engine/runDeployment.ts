@@ -12,6 +12,7 @@ import { toResult, type DeploymentResult } from './deploymentResult';
 import { checkStructuredOutput } from '../results/structuredOutput';
 import { checkToolCalls } from '../results/toolCallCheck';
 import { requestProblem } from '../request/requestProblems';
+import { imageProblemFor } from '../../providers/registry';
 import { limitsFrom, type FanoutOptions } from './fanoutOptions';
 import { RunCancellation } from './runCancellation';
 import { emptyRunRecord, type RunRecord } from './runRecord';
@@ -27,8 +28,8 @@ export async function runDeployment(request: ChatRequest, deployment: Deployment
   emit({ type: 'start', deployment: deployment.id });
 
   try {
-    // a request no cloud would take fails here, before a credential is looked up or a byte is sent
-    const mistake = requestProblem(request);
+    // a request no cloud would take, or images this cloud would refuse, fail here, before a credential is looked up or a byte is sent
+    const mistake = requestProblem(request) ?? imageProblemFor(request, deployment.provider);
     if (mistake) {
       record.error = providerError('bad_request', mistake, { retryable: false });
       return finish(deployment, record, request, emit);

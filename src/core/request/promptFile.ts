@@ -1,14 +1,15 @@
 /**
  * Prompt files (`*.prompt.md`): optional YAML front matter naming deployments, parameters, a system prompt,
- * variables, tools, a tool choice and a JSON Schema for the answer, then the prompt — or a conversation written with
+ * variables, tools, a tool choice, a JSON Schema for the answer and images, then the prompt — or a conversation written with
  * `## user` / `## assistant` / `## tool NAME ID` headings (promptConversation.ts). Every mistake is named with its
  * field; nothing here throws at the user.
  */
 import * as z from 'zod/mini';
 import { closest } from '../config/closest';
 import { describeExpected } from '../config/deployment';
-import type { ChatMessage, JsonSchema, ResponseFormat, ToolChoice, ToolDefinition } from './chatRequest';
+import { partsOf, type ChatMessage, type ContentPart, type JsonSchema, type ResponseFormat, type ToolChoice, type ToolDefinition } from './chatRequest';
 import { checkTools, jsonPath, parseToolChoice, schemaNameOf } from './chatRequestSchema';
+import { sniffImageType } from './imageCheck';
 import { PARAMETERS, PARAMETER_NAMES, paramsShape, parameterHint, pickParams, type Params } from './params';
 import { parseConversation } from './promptConversation';
 
@@ -22,6 +23,8 @@ const schema = z.strictObject({
   toolChoice: z.optional(z.string()),
   /** A JSON Schema the answer must follow, or the path of a JSON file holding one (relative to the prompt file). */
   schema: z.optional(z.unknown()),
+  /** Image files (relative to the prompt file) added to the last user turn; each typed by its bytes. */
+  images: z.optional(z.array(z.string().check(z.minLength(1, 'must name a file')))),
 });
 
 export interface PromptFile {
@@ -33,6 +36,8 @@ export interface PromptFile {
   toolChoice: ToolChoice | null;
   /** `{name, schema, strict: true}` when the front matter names a schema. */
   responseFormat: ResponseFormat | null;
+  /** The front matter's images, read and typed by their bytes (also added to the last user turn of `messages`); absent without `images`. */
+  images?: ContentPart[];
   system: string;
   deployments: string[] | null;
   params: Params;
@@ -43,11 +48,13 @@ export interface PromptFile {
 
 export type PromptFileResult = { ok: true; file: PromptFile } | { ok: false; problem: string };
 
-const FIELDS = ['deployments', 'system', ...PARAMETER_NAMES, 'variables', 'tools', 'toolChoice', 'schema'];
+const FIELDS = ['deployments', 'system', ...PARAMETER_NAMES, 'variables', 'tools', 'toolChoice', 'schema', 'images'];
 
 export interface PromptFileOptions {
   /** Reads a file named in the front matter (`tools: tools.json`), relative to the prompt file. Without it, such paths are a problem. */
   readRelative?: (path: string) => Promise<string>;
+  /** Reads an image named in the front matter (`images: [chart.png]`), relative to the prompt file, as bytes. */
+  readRelativeBytes?: (path: string) => Promise<Uint8Array>;
 }
 
 type Loaded<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -96,6 +103,25 @@ async function loadSchema(value: unknown, options: PromptFileOptions): Promise<L
   return { ok: true, value: { name, schema: schema as JsonSchema, strict: true } };
 }
 
+/** The front matter's images, read through the front end and typed by their first bytes. */
+async function loadImages(paths: string[] | undefined, options: PromptFileOptions): Promise<Loaded<ContentPart[]>> {
+  if (!paths?.length) return { ok: true, value: [] };
+  if (!options.readRelativeBytes) return { ok: false, problem: 'front matter: images: image files beside the prompt cannot be read here — attach the images where you run the prompt' };
+  const images: ContentPart[] = [];
+  for (const [index, path] of paths.entries()) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await options.readRelativeBytes(path);
+    } catch (error) {
+      return { ok: false, problem: `front matter: images[${index}]: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — the path is relative to the prompt file` };
+    }
+    const mediaType = sniffImageType(bytes.subarray(0, 32));
+    if (!mediaType) return { ok: false, problem: `front matter: images[${index}]: ${path} is not an image Fanout recognises (its first bytes are no PNG, JPEG, GIF, WebP, HEIC, HEIF, BMP or TIFF) — convert it to PNG or JPEG` };
+    images.push({ type: 'image', mediaType, data: Buffer.from(bytes).toString('base64'), file: path });
+  }
+  return { ok: true, value: images };
+}
+
 /** Parses a prompt file; the YAML parser is loaded on first use, so nothing pays for it at start-up. */
 export async function parsePromptFile(text: string, options: PromptFileOptions = {}): Promise<PromptFileResult> {
   const match = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
@@ -138,10 +164,17 @@ export async function parsePromptFile(text: string, options: PromptFileOptions =
   }
   const responseFormat = await loadSchema(value.schema, options);
   if (!responseFormat.ok) return responseFormat;
+  const images = await loadImages(value.images, options);
+  if (!images.ok) return images;
   const conversation = parseConversation(body, bodyLine + 1);
   if (conversation && !conversation.ok) return conversation;
-  const messages: ChatMessage[] = conversation ? conversation.messages : [{ role: 'user', content: body.trim() }];
-  const lastUser = [...messages].reverse().find((message) => message.role === 'user');
+  let messages: ChatMessage[] = conversation ? conversation.messages : [{ role: 'user', content: body.trim() }];
+  if (images.value.length) {
+    const last = messages.findLastIndex((message) => message.role === 'user');
+    if (last < 0) return { ok: false, problem: 'front matter: images: the conversation has no ## user turn to carry them — add one' };
+    messages = messages.map((message, at) => (at === last ? { ...message, content: [...partsOf(message), ...images.value] } : message));
+  }
+  const lastUser = conversation ? [...conversation.messages].reverse().find((message) => message.role === 'user') : undefined;
   return {
     ok: true,
     file: {
@@ -150,6 +183,7 @@ export async function parsePromptFile(text: string, options: PromptFileOptions =
       tools: tools.value,
       toolChoice,
       responseFormat: responseFormat.value,
+      ...(images.value.length ? { images: images.value } : {}),
       system: value.system ?? '',
       deployments: value.deployments ?? null,
       params: pickParams(value),

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { httpUrl, pattern } from '../../core/config/fields';
 import { defineProvider, type DeploymentFrom } from '../descriptor';
+import { OPENAI_IMAGE_LIMITS } from '../openai/descriptor';
 
 const fields = {
   endpoint: httpUrl,
@@ -30,6 +31,8 @@ export const azureOpenAIProvider = defineProvider({
   // Azure is priced by the base model
   price: (deployment) => ({ section: 'azure', key: deployment.model.trim().toLowerCase(), route: null }),
   keyPage: 'the Azure portal: your resource → Keys and Endpoint',
+  // the OpenAI wire's limits; Azure's own refusal: "The image size … cannot exceed 20971520 bytes"
+  images: OPENAI_IMAGE_LIMITS,
   setup: [
     { kind: 'text', field: 'endpoint', prompt: 'Your resource URL, from the Azure portal (Keys and Endpoint)', value: 'https://', placeholder: 'https://my-resource.openai.azure.com' },
     { kind: 'text', field: 'deployment', prompt: 'The deployment name in Azure AI Foundry / the portal', value: '{model}' },

@@ -1,6 +1,7 @@
 /** Amazon Bedrock: a region, and an AWS profile (SSO included), the default chain, or a Bedrock API key. */
 import * as z from 'zod/mini';
 import { awsRegion, httpUrl, pattern } from '../../core/config/fields';
+import { MB } from '../../core/request/imageCheck';
 import { defineProvider, idFrom, type DeploymentFrom } from '../descriptor';
 import { bedrockOrigin } from './endpoint';
 import { bedrockPriceKey } from './priceKey';
@@ -36,6 +37,9 @@ export const bedrockProvider = defineProvider({
   price: (deployment) => bedrockPriceKey(deployment.model),
   keyPage: 'the Amazon Bedrock console → API keys (or use an AWS profile instead)',
   contextTokens: 200_000,
+  // Converse API reference, Message.content: "up to 20 images. Each image's size, height, and width must be no more
+  // than 3.75 MB, 8000 px, and 8000 px"; ImageBlock.format: png | jpeg | gif | webp (docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Message.html)
+  images: { mediaTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'], maxBytes: 3.75 * MB, maxCount: 20 },
   setup: [
     { kind: 'pick', field: 'region', prompt: 'The AWS region, e.g. us-east-1', options: AWS_REGIONS, other: true },
   ],

@@ -3,6 +3,10 @@ import * as z from 'zod/mini';
 import { gcpLocation, gcpProject, httpUrl } from '../../core/config/fields';
 import { geminiOrigin, vertexOrigin } from './endpoint';
 import { defineProvider, type DeploymentFrom, type PriceKey } from '../descriptor';
+import { MB } from '../../core/request/imageCheck';
+
+/** Gemini takes PNG, JPEG, WebP, HEIC and HEIF (no GIF) on both routes. */
+const GEMINI_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/heic', 'image/heif'];
 
 const GEMINI_MODELS = ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-2.0-flash', 'gemini-2.5-flash-lite'];
 export const VERTEX_LOCATIONS = ['us-central1', 'us-east4', 'us-west1', 'europe-west1', 'europe-west4', 'asia-northeast1', 'global'];
@@ -43,6 +47,9 @@ export const vertexProvider = defineProvider({
   price: (deployment) => googlePriceKey(deployment.model),
   contextTokens: 1_000_000,
   setup: vertexSetup,
+  // Vertex AI "Image understanding", Gemini 2.5 models: "Maximum file size per file for inline data …: 7 MB",
+  // "Maximum images per prompt: 3,000" (cloud.google.com/vertex-ai/generative-ai/docs/multimodal/image-understanding)
+  images: { mediaTypes: GEMINI_IMAGE_TYPES, maxBytes: 7 * MB, maxCount: 3000 },
   adapter: loadAdapter,
 });
 
@@ -59,5 +66,9 @@ export const geminiProvider = defineProvider({
   keyPage: 'https://aistudio.google.com/apikey',
   contextTokens: 1_000_000,
   setup: [],
+  // Gemini API: inline data up to 100 MB a request, base64-encoded — 75 MB of image bytes (raised from 20 MB on
+  // 2026-01-12: blog.google "Increased file size limits and expanded inputs support in Gemini API"; ai.google.dev
+  // /gemini-api/docs/file-input-methods). No per-image size or count is documented beside it.
+  images: { mediaTypes: GEMINI_IMAGE_TYPES, maxTotalBytes: 75 * MB },
   adapter: loadAdapter,
 });

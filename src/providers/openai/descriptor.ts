@@ -2,7 +2,16 @@
 import * as z from 'zod/mini';
 import { httpUrl } from '../../core/config/fields';
 import { OPENAI_API } from './endpoint';
+import { MB, type ImageLimits } from '../../core/request/imageCheck';
 import { defineProvider, idFrom, type DeploymentFrom } from '../descriptor';
+
+/**
+ * Images on the chat-completions wire (image_url data URLs): PNG, JPEG, WebP and non-animated GIF; up to 20 MB an
+ * image, 500 images and 50 MB of image bytes a request — OpenAI's "Images and vision" guide, "Image input
+ * requirements" (platform.openai.com/docs/guides/images-vision). Azure OpenAI refuses an image over 20971520 bytes
+ * the same way. OpenAI-compatible servers take this wire; a server may take less.
+ */
+export const OPENAI_IMAGE_LIMITS: ImageLimits = { mediaTypes: ['image/png', 'image/jpeg', 'image/webp', 'image/gif'], maxBytes: 20 * MB, maxTotalBytes: 50 * MB, maxCount: 500 };
 
 const baseUrlHint = 'give the API root, e.g. "http://localhost:11434/v1"';
 const openaiFields = { baseUrl: z.optional(httpUrl) };
@@ -22,6 +31,7 @@ export const openaiProvider = defineProvider({
   credentials: () => [{ type: 'key', env: ['OPENAI_API_KEY'], sendAs: 'api-key', name: 'API key' }],
   price: (deployment) => ({ section: 'openai', key: deployment.model.trim().toLowerCase(), route: null }),
   keyPage: 'https://platform.openai.com/api-keys',
+  images: OPENAI_IMAGE_LIMITS,
   setup: [],
   adapter: loadAdapter,
 });
@@ -39,5 +49,6 @@ export const openaiCompatibleProvider = defineProvider({
   price: (deployment) => ({ section: null, reason: `OpenAI-compatible servers set their own prices — add "pricing" to deployment "${deployment.id}" to see cost` }),
   setup: [{ kind: 'text', field: 'baseUrl', prompt: 'The API root of the server', value: 'http://localhost:11434/v1' }],
   suggestId: (model) => idFrom('local', model),
+  images: OPENAI_IMAGE_LIMITS,
   adapter: loadAdapter,
 });

@@ -6,6 +6,7 @@
 import { defineProvider, idFrom, type DeploymentFrom } from '../descriptor';
 import { VERTEX_HOST, googlePriceKey, vertexFieldHints, vertexFields, vertexSetup } from '../google/descriptor';
 import { vertexOrigin } from '../google/endpoint';
+import { OPENAI_IMAGE_LIMITS } from '../openai/descriptor';
 
 export type VertexOpenAIDeployment = DeploymentFrom<'vertex-openai', typeof vertexFields>;
 
@@ -23,6 +24,8 @@ export const vertexOpenAIProvider = defineProvider({
   // "openai/gpt-oss-120b-maas": Google's table knows Gemini ("google/gemini-2.5-flash"); a partner model without a price there is "unknown"
   price: (deployment) => googlePriceKey(deployment.model.replace(/-maas$/i, '')),
   setup: vertexSetup,
+  // the OpenAI wire's limits (image_url data URLs); a partner model may take fewer or smaller images
+  images: OPENAI_IMAGE_LIMITS,
   suggestId: (model) => idFrom('vertex', model.replace(/-maas$/i, ''), 1),
   adapter: async () => (await import('./adapter')).vertexOpenAIAdapter,
 });

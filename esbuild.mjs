@@ -39,11 +39,13 @@ const lazyChunks = {
  * Modules an SDK bundles that never run in Fanout's Node ≥ 22, replaced so they cost no bytes in the .vsix:
  * undici's SIMD build of its HTTP parser (undici catches the failure and uses the plain build it also ships),
  * web-streams-polyfill (fetch-blob loads it only where ReadableStream is not global; Node ≥ 18 has it), and `ws`
- * (@google/genai's Live API over WebSockets, which Fanout does not use: constructing one says so).
+ * (@google/genai's Live API over WebSockets, which Fanout does not use: constructing one says so), and `debug`.
  */
 const NOT_BUNDLED = [
   { filter: /llhttp[\\/]llhttp_simd-wasm\.js$/, contents: 'throw new Error("Fanout ships only the plain llhttp build");' },
   { filter: /^web-streams-polyfill(\/.*)?$/, contents: 'throw new Error("web-streams-polyfill is not bundled: Node has ReadableStream");' },
+  // `debug` writes only when the DEBUG variable names a library; Fanout has its own log, so its calls are no-ops here
+  { filter: /^debug$/, contents: 'function createDebug() { const log = () => {}; log.enabled = false; log.extend = createDebug; log.log = () => {}; log.destroy = () => true; return log; }\ncreateDebug.enable = () => {}; createDebug.disable = () => ""; createDebug.enabled = () => false; createDebug.default = createDebug;\nmodule.exports = createDebug;' },
   { filter: /^ws$/, contents: 'class WebSocket { constructor() { throw new Error("WebSockets (the Gemini Live API) are not bundled in Fanout"); } }\nmodule.exports = { WebSocket, default: WebSocket };' },
 ];
 const notBundled = {

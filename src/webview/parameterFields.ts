@@ -3,7 +3,7 @@
  * entry of PARAMETER_NAMES, a number input for a number, a <select> for a choice. A new parameter there shows
  * here without a change to the webview.
  */
-import { PARAMETER_NAMES, checkParam, parameterNamed, type Parameter, type ParameterName, type Params } from '../core/request/params';
+import { PARAMETER_NAMES, checkParam, parameterNamed, type Parameter, type ParameterName, type Params } from '../core/request/parameterSpecs';
 import { h } from './dom';
 
 interface Field {

@@ -2,7 +2,7 @@
  * The toolbar: Run (Ctrl+Enter), Stop (Escape), the repeat count, why Run is not possible, the run's progress,
  * Compare and the exports.
  */
-import { RUN_OPTIONS, checkParam } from '../core/request/params';
+import { RUN_OPTIONS, checkParam } from '../core/request/parameterSpecs';
 import type { WebviewMessage } from '../protocol';
 import { h } from './dom';
 import type { PlaygroundStore } from './playgroundStore';

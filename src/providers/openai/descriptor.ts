@@ -2,10 +2,11 @@
 import * as z from 'zod/mini';
 import { httpUrl } from '../../core/config/fields';
 import { OPENAI_API } from './endpoint';
+import { apiField, apiHint, apiStep } from './apiField';
 import { defineProvider, idFrom, type DeploymentFrom } from '../descriptor';
 
 const baseUrlHint = 'give the API root, e.g. "http://localhost:11434/v1"';
-const openaiFields = { baseUrl: z.optional(httpUrl) };
+const openaiFields = { baseUrl: z.optional(httpUrl), api: apiField };
 const compatibleFields = { baseUrl: httpUrl };
 export type OpenAIDeployment = DeploymentFrom<'openai', typeof openaiFields>;
 export type OpenAICompatibleDeployment = DeploymentFrom<'openai-compatible', typeof compatibleFields>;
@@ -14,7 +15,7 @@ const loadAdapter = async () => (await import('./adapter')).openaiAdapter;
 export const openaiProvider = defineProvider({
   kind: 'openai',
   fields: openaiFields,
-  fieldHints: { baseUrl: baseUrlHint },
+  fieldHints: { baseUrl: baseUrlHint, api: apiHint },
   label: 'OpenAI',
   summary: 'api.openai.com, with an API key',
   exampleModels: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-5', 'gpt-5-mini', 'o4-mini'],
@@ -22,7 +23,7 @@ export const openaiProvider = defineProvider({
   credentials: () => [{ type: 'key', env: ['OPENAI_API_KEY'], sendAs: 'api-key', name: 'API key' }],
   price: (deployment) => ({ section: 'openai', key: deployment.model.trim().toLowerCase(), route: null }),
   keyPage: 'https://platform.openai.com/api-keys',
-  setup: [],
+  setup: [apiStep],
   adapter: loadAdapter,
 });
 

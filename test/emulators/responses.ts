@@ -10,7 +10,7 @@
  *
  * The OpenAI emulator (openai.ts) checks the credential, takes the behaviour and sends HTTP errors, then hands the
  * request here. Model rule: a model (or Azure deployment) whose name ends in `-ends-early` closes the stream cleanly
- * after its output items, with no response.completed.
+ * after its output items, with no response.completed (on Azure, "prod-gpt4o-ends-early" runs prod-gpt4o's model).
  */
 import { randomUUID } from 'node:crypto';
 import { promptTokens, type Behaviour } from './behaviour';
@@ -115,7 +115,7 @@ export async function serveResponses(response: EmulatorResponse, body: Responses
   const requested = body.model ?? '';
   let model = requested;
   if (flavour === 'azure') {
-    const deployed = context.azureDeployments?.[requested];
+    const deployed = context.azureDeployments?.[requested.replace(/-ends-early$/, '')];
     if (!deployed) {
       sendJson(response, 404, { error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.' } }, ids);
       return;

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { BehaviourQueue, answerTokens, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
 import { instructedSchema, planAnswer, reasoningFragments, reasoningTokensFor, type AnswerPlan, type ConversationRequest } from './conversation';
 import { mentionImages, openaiImages } from './images';
+import { serveResponses, type ResponsesBody } from './responses';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorResponse, type RecordedRequest } from './server';
 
 export interface OpenAIEmulatorOptions {
@@ -114,7 +115,8 @@ export class OpenAIEmulator extends Emulator {
   private async handle(rawUrl: string, headers: Record<string, string | undefined>, response: EmulatorResponse, raw: Buffer, record: RecordedRequest): Promise<void> {
     const url = new URL(rawUrl, 'http://127.0.0.1');
     const azureDeployment = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(url.pathname);
-    const azureV1 = url.pathname === '/openai/v1/chat/completions';
+    const azureV1 = /^\/openai\/v1\/(chat\/completions|responses)$/.test(url.pathname);
+    const responsesApi = /^\/(v1|openai\/v1)\/responses$/.test(url.pathname); // the Responses API: test/emulators/responses.ts
     const vertex = /^\/v1(beta1)?\/projects\/[^/]+\/locations\/[^/]+\/endpoints\/openapi\/chat\/completions$/.test(url.pathname);
     const flavour: Flavour = azureDeployment || azureV1 ? 'azure' : vertex ? 'vertex' : 'openai';
     const requestId = randomUUID();
@@ -124,7 +126,7 @@ export class OpenAIEmulator extends Emulator {
       sendJson(response, 200, { object: 'list', data: Object.keys(this.options.rules?.byModel ?? {}).map((id) => ({ id, object: 'model', owned_by: 'emulator' })) }, ids);
       return;
     }
-    if (record.method !== 'POST' || !(url.pathname.endsWith('/chat/completions'))) {
+    if (record.method !== 'POST' || !(url.pathname.endsWith('/chat/completions') || responsesApi)) {
       sendJson(response, 404, { error: { message: `Invalid URL (${record.method} ${url.pathname})`, type: 'invalid_request_error', param: null, code: null } }, ids);
       return;
     }
@@ -181,6 +183,10 @@ export class OpenAIEmulator extends Emulator {
     if (behaviour.headersDelayMs) await sleep(behaviour.headersDelayMs);
     if (behaviour.error) {
       sendError(response, flavour, behaviour.error, ids);
+      return;
+    }
+    if (responsesApi) {
+      await serveResponses(response, body as ResponsesBody, { flavour, requestId, ids, behaviour, azureDeployments: this.options.azureDeployments, contextTokens: this.options.contextTokens });
       return;
     }
     const refused = refusedFormat(body, flavour, url.searchParams.get('api-version')) ?? refusedSampling(body, model);

@@ -2,6 +2,7 @@
  * Replays real recorded responses (test/fixtures/recorded) on loopback, each in its cloud's own framing, so the
  * official SDKs read them as they would the cloud:
  * - OpenAI-wire (`…/chat/completions`, Azure's deployment route too): `data: <chunk>\n\n` … `data: [DONE]\n\n`;
+ * - the Responses API (`/v1/responses`, Azure's `/openai/v1/responses`): `event: <chunk.type>\ndata: <chunk>\n\n`, no [DONE];
  * - Gemini (`…/models/M:streamGenerateContent`): `data: <chunk>\r\n\r\n`, no [DONE];
  * - Bedrock (`/model/M/converse-stream`, HTTP/1.1 or cleartext HTTP/2): one event-stream frame per chunk, its
  *   `:event-type` the chunk's top-level key and its payload that key's value.
@@ -27,7 +28,7 @@ export function loadRecording(file: string): Recording {
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 
-type Wire = 'openai' | 'gemini' | 'bedrock';
+type Wire = 'openai' | 'responses' | 'gemini' | 'bedrock';
 
 export class ReplayServer extends Emulator {
   readonly server: LoopbackServer;
@@ -61,6 +62,10 @@ export class ReplayServer extends Emulator {
         for (const line of recording.lines) write(response, `data: ${line}\n\n`);
         write(response, 'data: [DONE]\n\n');
         break;
+      case 'responses':
+        head(response, 200, { 'content-type': 'text/event-stream; charset=utf-8' });
+        for (const [index, line] of recording.lines.entries()) write(response, `event: ${(recording.chunks[index] as { type: string }).type}\ndata: ${line}\n\n`);
+        break;
       case 'gemini':
         head(response, 200, { 'content-type': 'text/event-stream' });
         for (const line of recording.lines) write(response, `data: ${line}\r\n\r\n`);
@@ -84,9 +89,10 @@ function routeOf(method: string, rawUrl: string, body: Buffer): { wire: Wire; mo
   if (gemini) return { wire: 'gemini', model: decodeURIComponent(gemini[1]!) };
   const azure = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(path);
   if (azure) return { wire: 'openai', model: decodeURIComponent(azure[1]!) };
-  if (path.endsWith('/chat/completions')) {
+  const openaiWire = path.endsWith('/chat/completions') ? 'openai' : /^\/(v1|openai\/v1)\/responses$/.test(path) ? 'responses' : null;
+  if (openaiWire) {
     const model = (JSON.parse(body.toString('utf8')) as { model?: unknown }).model;
-    return typeof model === 'string' ? { wire: 'openai', model } : null;
+    return typeof model === 'string' ? { wire: openaiWire, model } : null;
   }
   return null;
 }

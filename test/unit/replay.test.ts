@@ -23,6 +23,9 @@ interface Expected {
   inputTokens: number | null;
   outputTokens: number | null;
   cachedInputTokens: number | null;
+  /** Checked where the recording says: the reasoning text streamed (null when none) and the reasoning tokens counted. */
+  reasoning?: string | null;
+  reasoningTokens?: number | null;
 }
 
 /** Each cloud's own stop value → the one results show. */
@@ -30,6 +33,7 @@ const FINISH: Record<string, FinishReason> = {
   stop: 'stop', length: 'length', tool_calls: 'tool_calls', content_filter: 'content_filter',
   end_turn: 'stop', max_tokens: 'length', tool_use: 'tool_calls',
   STOP: 'stop', MAX_TOKENS: 'length',
+  completed: 'stop', max_output_tokens: 'length',
 };
 
 const parsedArguments = (text: string): Record<string, unknown> => JSON.parse(text === '' ? '{}' : text) as Record<string, unknown>;
@@ -138,7 +142,53 @@ function expectedFromGemini(chunks: readonly unknown[]): Expected {
   };
 }
 
-type Kind = 'openai' | 'azure-openai' | 'openai-compatible' | 'bedrock' | 'gemini' | 'vertex';
+interface ResponsesChunk {
+  type: string;
+  output_index?: number;
+  summary_index?: number;
+  delta?: string;
+  item?: { type: string; call_id?: string; name?: string; arguments?: string };
+  response?: {
+    status?: string;
+    incomplete_details?: { reason?: string } | null;
+    usage?: { input_tokens: number; output_tokens: number; input_tokens_details?: { cached_tokens?: number }; output_tokens_details?: { reasoning_tokens?: number } } | null;
+  };
+}
+
+/**
+ * Responses API events: output_text deltas joined; reasoning summary deltas joined, a blank line between the parts of a
+ * summary; function_call items by output index with their call_id, name and argument deltas (the item's whole
+ * arguments when none streamed); status and usage from response.completed / response.incomplete.
+ */
+function expectedFromResponses(chunks: readonly unknown[]): Expected {
+  let text = '';
+  let reasoning = '';
+  let end: ResponsesChunk['response'] | null = null;
+  const calls = new Map<number, { id: string; name: string; text: string }>();
+  for (const event of chunks as ResponsesChunk[]) {
+    if (event.type === 'response.output_text.delta') text += event.delta ?? '';
+    if (event.type === 'response.reasoning_summary_part.added' && (event.summary_index ?? 0) > 0) reasoning += '\n\n';
+    if (event.type === 'response.reasoning_summary_text.delta') reasoning += event.delta ?? '';
+    if (event.type === 'response.output_item.added' && event.item?.type === 'function_call') calls.set(event.output_index!, { id: event.item.call_id!, name: event.item.name!, text: '' });
+    if (event.type === 'response.function_call_arguments.delta') calls.get(event.output_index!)!.text += event.delta ?? '';
+    if (event.type === 'response.output_item.done' && event.item?.type === 'function_call') calls.get(event.output_index!)!.text ||= event.item.arguments ?? '';
+    if (event.type === 'response.completed' || event.type === 'response.incomplete') end = event.response ?? null;
+  }
+  const usage = end?.usage ?? null;
+  return {
+    text,
+    toolCalls: [...calls.values()].map((call) => ({ id: call.id, name: call.name, arguments: parsedArguments(call.text) })),
+    finishReason: finishOf(end?.status === 'incomplete' ? end.incomplete_details?.reason ?? null : end?.status ?? null, calls.size),
+    inputTokens: usage?.input_tokens ?? null,
+    outputTokens: usage?.output_tokens ?? null,
+    cachedInputTokens: usage?.input_tokens_details?.cached_tokens || null,
+    reasoning: reasoning || null,
+    reasoningTokens: usage?.output_tokens_details?.reasoning_tokens ?? null,
+  };
+}
+
+/** `openai-responses` and `azure-responses`: those clouds with `api: "responses"`. */
+type Kind = 'openai' | 'azure-openai' | 'openai-compatible' | 'bedrock' | 'gemini' | 'vertex' | 'openai-responses' | 'azure-responses';
 
 interface Case {
   /** Path under test/fixtures/recorded, without `.chunks.txt`. */
@@ -157,6 +207,8 @@ const EXPECTED_FROM: Record<Kind, (chunks: readonly unknown[]) => Expected> = {
   bedrock: expectedFromBedrock,
   gemini: expectedFromGemini,
   vertex: expectedFromGemini,
+  'openai-responses': expectedFromResponses,
+  'azure-responses': expectedFromResponses,
 };
 
 /** The schema the Cerebras run asked for (its answer is `{"result": "2026"}`). */
@@ -192,6 +244,14 @@ const CASES: Case[] = [
   { file: 'gemini/function-call-thinking', kind: 'gemini', anchor: { text: '', tools: ['weather'], inputTokens: 29 } },
   { file: 'gemini/text', kind: 'gemini', anchor: { text: 'There are **3** "r"s in strawberry.', tools: [], inputTokens: 9 } },
   { file: 'gemini/text-thinking', kind: 'vertex', anchor: { text: 'There are **3** "r"s in strawberry.', tools: [], inputTokens: 9 } },
+  { file: 'openai-responses/gpt-5.2-text', kind: 'openai-responses', anchor: { text: '`arm64` (Apple Silicon).', tools: [], inputTokens: 444 } },
+  { file: 'openai-responses/gpt-5.3-codex-commentary-and-answer', kind: 'openai-responses', anchor: { text: 'Got itHere are a few **AI', tools: [], inputTokens: 7112 } },
+  { file: 'openai-responses/copilot-gpt-5.3-codex-reasoning-summary', kind: 'openai-responses', anchor: { text: 'There are **3** letter', tools: [], inputTokens: 19 } },
+  { file: 'openai-responses/gpt-5.1-codex-max-reasoning-tool-call', kind: 'openai-responses', anchor: { text: '', tools: ['calculator'], inputTokens: 134 } },
+  { file: 'openai-responses/gpt-5.1-codex-max-answer', kind: 'openai-responses', anchor: { text: 'The final result is **570**.', tools: [], inputTokens: 299 } },
+  { file: 'openai-responses/gpt-5.4-tool-call', kind: 'openai-responses', anchor: { text: '', tools: ['get_weather'], inputTokens: 467 } },
+  { file: 'openai-responses/gpt-5.4-tool-call', kind: 'azure-responses', anchor: { text: '', tools: ['get_weather'], inputTokens: 467 } },
+  { file: 'openai-responses/copilot-gpt-5.3-codex-reasoning-summary', kind: 'azure-responses', anchor: { text: 'There are **3** letter', tools: [], inputTokens: 19 } },
 ];
 
 describe('replayed recordings: each cloud\'s real responses through the official SDKs, the adapters and the engine', () => {
@@ -214,6 +274,8 @@ describe('replayed recordings: each cloud\'s real responses through the official
       case 'bedrock': return { id, provider: 'bedrock', model, region: 'us-east-1', endpoint: replay.url };
       case 'gemini': return { id, provider: 'gemini', model, baseUrl: replay.url };
       case 'vertex': return { id, provider: 'vertex', model, project: 'fanout-test-1', location: 'us-central1', endpoint: replay.url };
+      case 'openai-responses': return { id, provider: 'openai', model, baseUrl: `${replay.url}/v1`, api: 'responses' };
+      case 'azure-responses': return { id, provider: 'azure-openai', model: 'gpt-5', deployment: model, endpoint: replay.url, api: 'responses' };
     }
   };
 
@@ -258,6 +320,8 @@ describe('replayed recordings: each cloud\'s real responses through the official
       { inputTokens: expected.inputTokens, outputTokens: expected.outputTokens, cachedInputTokens: expected.cachedInputTokens },
       'usage',
     );
+    if (expected.reasoning !== undefined) assert.equal(result.reasoning, expected.reasoning, 'the reasoning text');
+    if (expected.reasoningTokens !== undefined) assert.equal(result.metrics.reasoningTokens, expected.reasoningTokens, 'reasoning tokens');
     assert.equal(replay.server.requests.length, 1, 'one request, no retry');
   };
 
@@ -279,4 +343,31 @@ describe('replayed recordings: each cloud\'s real responses through the official
       }
     });
   }
+
+  it('Responses recordings, read by eye: reasoning summaries, reasoning and cached tokens, the Azure v1 path', async () => {
+    const copilot = await replayed({ file: 'openai-responses/copilot-gpt-5.3-codex-reasoning-summary', kind: 'openai-responses', anchor: {} });
+    assert.equal(copilot.result.reasoning, '**Counting character occurrences**');
+    assert.deepEqual([copilot.result.metrics.outputTokens, copilot.result.metrics.reasoningTokens], [105, 44]);
+    const codex = await replayed({ file: 'openai-responses/gpt-5.1-codex-max-reasoning-tool-call', kind: 'openai-responses', anchor: {} });
+    assert.match(codex.result.reasoning ?? '', /^\*\*Calculating step-by-step using calculator\*\*\n\nI'll compute 12 plus 7/);
+    assert.deepEqual(codex.result.toolCalls, [{ id: 'call_AB6AaRZ1FYZB2RwS6A5vbdqn', name: 'calculator', arguments: { a: 12, b: 7, op: 'add' } }]);
+    const phase = await replayed({ file: 'openai-responses/gpt-5.3-codex-commentary-and-answer', kind: 'openai-responses', anchor: {} });
+    assert.deepEqual([phase.result.metrics.inputTokens, phase.result.cachedInputTokens, phase.result.metrics.outputTokens, phase.result.metrics.reasoningTokens], [7112, 3072, 463, 64]);
+    assert.equal(phase.result.finishReason, 'stop');
+    replay.server.requests.length = 0;
+    await replayed({ file: 'openai-responses/gpt-5.2-text', kind: 'azure-responses', anchor: {} });
+    assert.equal(replay.server.requests[0]?.path, '/openai/v1/responses');
+  });
+
+  it('a recorded Responses failure (an `error` event, then response.failed) is the quota error it says', async () => {
+    const recording = loadRecording(join(RECORDED, 'openai-responses/gpt-5-nano-error.chunks.txt'));
+    replay.serve('gpt-5-nano-error', recording);
+    const [result] = await runFanout({ messages: [{ role: 'user', content: 'Replay the recorded answer.' }], params: {} }, [deploymentFor('openai-responses', 'gpt-5-nano-error')], {
+      loadAdapter, credentials: testCredentials(), retry: { maxRetries: 0 },
+    });
+    assert.equal(result!.status, 'error');
+    assert.equal(result!.error?.kind, 'quota');
+    assert.equal(result!.error?.retryable, false);
+    assert.match(result!.error?.message ?? '', /You exceeded your current quota/);
+  });
 });

@@ -1,10 +1,14 @@
-/** Azure OpenAI: OpenAI's wire with a deployment URL, an api-version, and an `api-key` header or an Entra ID token. */
+/**
+ * Azure OpenAI: OpenAI's wire with a deployment URL, an api-version, and an `api-key` header or an Entra ID token.
+ * With `api: "responses"` it goes to the resource's v1 endpoint (`/openai/v1/responses`, no api-version) through the
+ * plain `OpenAI` client: `AzureOpenAI` with a v1 baseURL adds `/deployments/…` to the path (shared/notes/wire.md).
+ */
 import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
 import { proxyFor } from '../../core/engine/network';
 import { providerError } from '../../core/request/stream';
-import { AzureOpenAI, streamChatCompletions } from '../openai/sdk';
+import { AzureOpenAI, OpenAI, streamChatCompletions, streamResponses } from '../openai/sdk';
 import type { AzureOpenAIDeployment } from './descriptor';
-import { DEFAULT_AZURE_API_VERSION, takesJsonSchema } from './endpoint';
+import { DEFAULT_AZURE_API_VERSION, azureV1BaseUrl, takesJsonSchema } from './endpoint';
 import { transportFetch } from '../transport/fetch';
 
 export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {
@@ -13,26 +17,32 @@ export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {
     const deploymentName = deployment.deployment ?? deployment.model;
     const apiVersion = deployment.apiVersion ?? DEFAULT_AZURE_API_VERSION;
     const fetch = await transportFetch(call.transport.network, deployment.endpoint);
-    const common = {
-      endpoint: deployment.endpoint,
-      apiVersion,
-      deployment: deploymentName,
-      maxRetries: 0,
-      timeout: 24 * 3600_000,
-      ...(fetch ? { fetch } : {}),
-    };
-    let client: InstanceType<typeof AzureOpenAI>;
-    if (credential.type === 'api-key') client = new AzureOpenAI({ ...common, apiKey: credential.key });
-    else if (credential.type === 'bearer') {
-      const token = credential.token;
-      client = new AzureOpenAI({ ...common, azureADTokenProvider: async () => token });
-    } else {
+    const transport = { maxRetries: 0, timeout: 24 * 3600_000, ...(fetch ? { fetch } : {}) };
+    if (credential.type !== 'api-key' && credential.type !== 'bearer') {
       yield { type: 'error', error: providerError('auth', `Azure OpenAI deployment "${deployment.id}" needs an API key or a Microsoft Entra ID sign-in.`, { retryable: false }) };
       return;
     }
+    const target = { service: 'Azure OpenAI', model: deploymentName, origin: new URL(deployment.endpoint).origin, proxy: proxyFor(deployment.endpoint, call.transport.network) };
+
+    if (deployment.api === 'responses') {
+      const baseURL = azureV1BaseUrl(deployment.endpoint);
+      // a key goes in `api-key` (and no Authorization header); an Entra token as Bearer
+      const client = credential.type === 'api-key'
+        ? new OpenAI({ ...transport, baseURL, apiKey: credential.key, defaultHeaders: { 'api-key': credential.key, authorization: null } })
+        : new OpenAI({ ...transport, baseURL, apiKey: credential.token });
+      // Azure refuses non-strict schemas
+      yield* streamResponses({ ...target, client, dialect: { jsonSchema: 'strict-only' } }, call);
+      return;
+    }
+
+    const common = { ...transport, endpoint: deployment.endpoint, apiVersion, deployment: deploymentName };
+    const token = credential.type === 'bearer' ? credential.token : null;
+    const client = credential.type === 'api-key'
+      ? new AzureOpenAI({ ...common, apiKey: credential.key })
+      : new AzureOpenAI({ ...common, azureADTokenProvider: async () => token! });
     yield* streamChatCompletions(
       {
-        client, model: deploymentName, service: 'Azure OpenAI', origin: new URL(deployment.endpoint).origin, proxy: proxyFor(deployment.endpoint, call.transport.network),
+        ...target, client,
         // Azure refuses non-strict schemas, and json_schema itself on api-versions before 2024-08-01-preview
         dialect: takesJsonSchema(apiVersion)
           ? { maxTokensField: 'max_completion_tokens', jsonSchema: 'strict-only' }

@@ -3,12 +3,14 @@ import * as z from 'zod/mini';
 import { httpUrl, pattern } from '../../core/config/fields';
 import { defineProvider, type DeploymentFrom } from '../descriptor';
 import { OPENAI_IMAGE_LIMITS } from '../openai/descriptor';
+import { apiField, apiHint, apiStep } from '../openai/apiField';
 
 const fields = {
   endpoint: httpUrl,
   deployment: z.optional(pattern(/^[A-Za-z0-9._-]{1,64}$/, 'must be an Azure deployment name')),
   apiVersion: z.optional(pattern(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'must look like "2024-10-21"')),
   auth: z.optional(z.enum(['key', 'entra'], 'must be "key" or "entra"')),
+  api: apiField,
 };
 export type AzureOpenAIDeployment = DeploymentFrom<'azure-openai', typeof fields>;
 
@@ -20,6 +22,7 @@ export const azureOpenAIProvider = defineProvider({
     deployment: 'give the deployment name from the Azure portal',
     apiVersion: 'e.g. "2024-10-21"',
     auth: 'use "key" (API key) or "entra" (Microsoft Entra ID sign-in)',
+    api: `${apiHint}; "responses" goes to the resource's v1 endpoint (/openai/v1/), with no api-version`,
   },
   label: 'Azure OpenAI',
   summary: 'your Azure resource, with a key or your Microsoft sign-in',
@@ -40,6 +43,7 @@ export const azureOpenAIProvider = defineProvider({
       { label: 'API key', description: 'saved in the editor\'s secret storage', value: 'key' },
       { label: 'Microsoft Entra ID', description: 'your Microsoft sign-in in VS Code', value: 'entra' },
     ] },
+    apiStep,
   ],
   adapter: async () => (await import('./adapter')).azureOpenAIAdapter,
 });

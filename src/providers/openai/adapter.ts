@@ -1,11 +1,14 @@
-/** OpenAI, and every OpenAI-compatible server (Ollama, vLLM, LM Studio, OpenRouter, Groq…) through `baseUrl`. */
+/**
+ * OpenAI, and every OpenAI-compatible server (Ollama, vLLM, LM Studio, OpenRouter, Groq…) through `baseUrl`; OpenAI
+ * deployments with `api: "responses"` go through the Responses API instead of chat completions.
+ */
 import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
 import { proxyFor } from '../../core/engine/network';
 import { providerError } from '../../core/request/stream';
 import { transportFetch } from '../transport/fetch';
 import type { OpenAICompatibleDeployment, OpenAIDeployment } from './descriptor';
 import { OPENAI_API } from './endpoint';
-import { OpenAI, streamChatCompletions } from './sdk';
+import { OpenAI, streamChatCompletions, streamResponses } from './sdk';
 
 export const openaiAdapter: ProviderAdapter<OpenAIDeployment | OpenAICompatibleDeployment> = {
   async *stream(call: ProviderCall<OpenAIDeployment | OpenAICompatibleDeployment>) {
@@ -21,6 +24,13 @@ export const openaiAdapter: ProviderAdapter<OpenAIDeployment | OpenAICompatibleD
     }
     const fetch = await transportFetch(call.transport.network, baseURL);
     const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 24 * 3600_000, ...(fetch ? { fetch } : {}) });
+    if (deployment.provider === 'openai' && deployment.api === 'responses') {
+      yield* streamResponses(
+        { client, model: deployment.model, service: 'OpenAI', origin: new URL(baseURL).origin, dialect: { jsonSchema: 'yes' }, proxy: proxyFor(baseURL, call.transport.network) },
+        call,
+      );
+      return;
+    }
     yield* streamChatCompletions(
       {
         client,

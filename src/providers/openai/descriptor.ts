@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { httpUrl } from '../../core/config/fields';
 import { OPENAI_API } from './endpoint';
 import { MB, type ImageLimits } from '../../core/request/imageCheck';
+import { apiField, apiHint, apiStep } from './apiField';
 import { defineProvider, idFrom, type DeploymentFrom } from '../descriptor';
 
 /**
@@ -14,7 +15,7 @@ import { defineProvider, idFrom, type DeploymentFrom } from '../descriptor';
 export const OPENAI_IMAGE_LIMITS: ImageLimits = { mediaTypes: ['image/png', 'image/jpeg', 'image/webp', 'image/gif'], maxBytes: 20 * MB, maxTotalBytes: 50 * MB, maxCount: 500 };
 
 const baseUrlHint = 'give the API root, e.g. "http://localhost:11434/v1"';
-const openaiFields = { baseUrl: z.optional(httpUrl) };
+const openaiFields = { baseUrl: z.optional(httpUrl), api: apiField };
 const compatibleFields = { baseUrl: httpUrl };
 export type OpenAIDeployment = DeploymentFrom<'openai', typeof openaiFields>;
 export type OpenAICompatibleDeployment = DeploymentFrom<'openai-compatible', typeof compatibleFields>;
@@ -23,7 +24,7 @@ const loadAdapter = async () => (await import('./adapter')).openaiAdapter;
 export const openaiProvider = defineProvider({
   kind: 'openai',
   fields: openaiFields,
-  fieldHints: { baseUrl: baseUrlHint },
+  fieldHints: { baseUrl: baseUrlHint, api: apiHint },
   label: 'OpenAI',
   summary: 'api.openai.com, with an API key',
   exampleModels: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-5', 'gpt-5-mini', 'o4-mini'],
@@ -32,7 +33,7 @@ export const openaiProvider = defineProvider({
   price: (deployment) => ({ section: 'openai', key: deployment.model.trim().toLowerCase(), route: null }),
   keyPage: 'https://platform.openai.com/api-keys',
   images: OPENAI_IMAGE_LIMITS,
-  setup: [],
+  setup: [apiStep],
   adapter: loadAdapter,
 });
 

@@ -4,7 +4,7 @@ import { providerError, type ProviderError } from '../../core/request/stream';
 import { fromConnectionFailure, fromServiceFailure, retryAfterFrom } from '../transport/errorMapping';
 import type { ChatCompletionsTarget } from './chatCompletions';
 
-export function toProviderError(cause: unknown, target: ChatCompletionsTarget, deploymentId: string, requestId: string | null): ProviderError {
+export function toProviderError(cause: unknown, target: Pick<ChatCompletionsTarget, 'service' | 'origin' | 'proxy'>, deploymentId: string, requestId: string | null): ProviderError {
   if (cause instanceof APIUserAbortError) return providerError('cancelled', 'Cancelled.', { retryable: false });
   if (cause instanceof APIConnectionTimeoutError) return providerError('timeout', `${target.service} did not answer in time.`);
   if (cause instanceof APIConnectionError) return fromConnectionFailure(target.service, deploymentId, target.origin, cause.cause ?? cause, target.proxy);

@@ -1,6 +1,7 @@
 /**
- * The `openai` SDK and the chat-completions streamer, as ONE lazily loaded chunk shared by every adapter that speaks
+ * The `openai` SDK and the chat-completions and Responses streamers, as ONE lazily loaded chunk shared by every adapter that speaks
  * OpenAI's wire (OpenAI, OpenAI-compatible servers, Azure OpenAI, Vertex AI's OpenAI endpoint): the SDK is bundled once.
  */
 export { AzureOpenAI, default as OpenAI } from 'openai';
 export { streamChatCompletions } from './chatCompletions';
+export { streamResponses } from './responses';

@@ -1,7 +1,7 @@
 // Drives a real VS Code workbench in chromium the way a person does: the command palette, quick picks,
 // input boxes, notifications and editors, read from the screen.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib/codeServer.mjs';

@@ -30,11 +30,19 @@ describe('switch deployments, see spend', () => {
     await vscode.commands.executeCommand('fanout.switchDeployment', 'cheap');
     await api.status.refresh();
     assert.match(api.status.item.text, /cheap/);
-    const picking = vscode.commands.executeCommand<string | undefined>('fanout.switchDeployment');
-    await new Promise((resolve) => setTimeout(resolve, 800)); // the quick pick is open
-    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    assert.equal(await picking, 'pricey');
+    const highlighted: string[] = [];
+    const listening = api.active.onDidHighlight((id) => highlighted.push(id));
+    try {
+      const picking = vscode.commands.executeCommand<string | undefined>('fanout.switchDeployment');
+      // move through the open list by its events, not by waiting a fixed time for it to open
+      await until(() => highlighted.length > 0, 'the switcher to open');
+      if (!highlighted.includes('pricey')) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await until(() => highlighted.at(-1) === 'pricey', 'pricey to be highlighted', 5000);
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      assert.equal(await picking, 'pricey');
+    } finally {
+      listening.dispose();
+    }
     await until(() => /pricey/.test(api.status.item.text), 'the status bar to follow', 5000);
     assert.equal(api.active.id, 'pricey');
     assert.match(api.status.item.accessibilityInformation?.label ?? '', /active deployment pricey/);

@@ -38,6 +38,9 @@ export interface ActiveServices {
 export class ActiveDeployment {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly highlighted = new vscode.EventEmitter<string>();
+  /** The switcher's highlighted deployment, as the person moves through the list (tests wait on it instead of sleeping). */
+  readonly onDidHighlight = this.highlighted.event;
 
   constructor(private readonly services: ActiveServices) {}
 
@@ -99,7 +102,13 @@ export class ActiveDeployment {
         });
       }
     }
-    const chosen = await vscode.window.showQuickPick(items, { title: 'Fanout: Switch Deployment', placeHolder: `Active: ${this.id ?? 'none'}`, matchOnDescription: true });
+    const chosen = await vscode.window.showQuickPick(items, {
+      title: 'Fanout: Switch Deployment', placeHolder: `Active: ${this.id ?? 'none'}`, matchOnDescription: true,
+      onDidSelectItem: (item) => {
+        const id = (item as Item).id;
+        if (id) this.highlighted.fire(id);
+      },
+    });
     if (!chosen?.id) return undefined;
     await this.set(chosen.id);
     this.services.log.info(`active deployment: ${chosen.id}`);

@@ -66,7 +66,7 @@ describe('provider: openai and azure-openai with api: responses (official SDK, R
     const [run] = await runFanout({ ...PROMPT, reasoning: { budgetTokens: 20_000 } }, [openai()], { loadAdapter, credentials: testCredentials(), retry: { maxRetries: 0 } });
     assert.equal(run!.status, 'ok', run!.error?.message);
     assert.deepEqual(bodyOf(1).reasoning, { effort: 'high', summary: 'auto' });
-    assert.ok(run!.warnings.some((warning) => /not a token budget: 20000 tokens was sent as effort "high"/.test(warning)), run!.warnings.join('; '));
+    assert.ok(run!.warnings.some((warning) => /takes a reasoning effort, not a budget: 20000 tokens was sent as reasoning_effort "high"/.test(warning)), run!.warnings.join('; '));
     assert.match(run!.reasoning ?? '', /^\*\*Reading the request\*\*/);
     assert.deepEqual([run!.metrics.outputTokens, run!.metrics.reasoningTokens], [4 + 192, 192]);
   });

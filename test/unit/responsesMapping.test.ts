@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import type { ResponseUsage } from 'openai/resources/responses/responses';
 import { parseDeployments } from '../../src/core/config/deployment';
 import type { ChatMessage, ChatRequest } from '../../src/core/request/chatRequest';
-import { convertResponsesRequest, effortForBudget, inputItemsOf } from '../../src/providers/openai/convertResponsesRequest';
+import { convertResponsesRequest, inputItemsOf } from '../../src/providers/openai/convertResponsesRequest';
+import { effortOfBudget } from '../../src/providers/reasoningBudget';
 import { mapResponsesFinish } from '../../src/providers/openai/responsesFinish';
 import { mapResponsesUsage } from '../../src/providers/openai/responsesUsage';
 import { descriptorOf } from '../../src/providers/registry';
@@ -52,7 +53,7 @@ describe('Responses API mapping (pure)', () => {
       ['effort', { ...BASE, reasoning: { effort: 'low' } }, OPENAI, { reasoning: { effort: 'low', summary: 'auto' } }, [], null],
       ['effort with sampling settings: left out, said', { ...BASE, params: { temperature: 1, topP: 0.5 }, reasoning: { effort: 'high' } }, OPENAI,
         { reasoning: { effort: 'high', summary: 'auto' }, temperature: undefined, top_p: undefined }, ['temperature', 'topP'], null],
-      ['a budget: the nearest effort, said', { ...BASE, reasoning: { budgetTokens: 4000 } }, OPENAI, { reasoning: { effort: 'medium', summary: 'auto' } }, ['reasoning'], null],
+      ['a budget: the nearest effort, said', { ...BASE, reasoning: { budgetTokens: 6000 } }, OPENAI, { reasoning: { effort: 'medium', summary: 'auto' } }, ['reasoning'], null],
     ];
     for (const [name, request, dialect, expected, warned, mode] of rows) {
       const converted = convertResponsesRequest('m', request, dialect);
@@ -65,7 +66,8 @@ describe('Responses API mapping (pure)', () => {
     }
     const jsonUnsaid = convertResponsesRequest('m', { ...BASE, responseFormat: 'json' }, OPENAI).body;
     assert.match(jsonUnsaid.instructions ?? '', /JSON/, 'json_object needs the word JSON in the input');
-    assert.deepEqual([100, 1024, 1025, 8192, 8193].map(effortForBudget), ['low', 'low', 'medium', 'medium', 'high']);
+    // one table between budgets and efforts for every cloud that takes only an effort
+    assert.deepEqual([100, 1024, 1025, 4096, 4097, 12288, 12289].map(effortOfBudget), ['minimal', 'minimal', 'low', 'low', 'medium', 'medium', 'high']);
   });
 
   it('usage: input includes cached, output includes reasoning, both named', () => {

@@ -4,21 +4,15 @@
  * target takes it (json_schema, strict where the schema allows) — with a warning for whatever it had to change.
  */
 import type { ChatCompletionContentPart, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam, ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
-import { partsOf, schemaOf, type ChatRequest } from '../../core/request/chatRequest';
+import { partsOf, type ChatRequest } from '../../core/request/chatRequest';
 import type { StructuredOutputMode } from '../../core/request/stream';
-import { checkSchema, describeProblems } from '../schemaDialect';
-import { systemWithJsonInstruction } from '../structuredInstruction';
+import { jsonFormatFor, type JsonFormatDialect } from './jsonFormat';
 import { openaiReasoning } from './reasoning';
 
 /** What the server behind a chat-completions endpoint takes, beyond the common wire. */
-export interface ChatCompletionsDialect {
+export interface ChatCompletionsDialect extends JsonFormatDialect {
   /** Which max-tokens field it reads: OpenAI's newer models take `max_completion_tokens`, most others `max_tokens`. */
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
-  /** `response_format: json_schema`: taken (strict when the schema allows), only strict (Azure), or not at all. */
-  jsonSchema: 'yes' | 'strict-only' | 'no';
-  /** Why json_schema is not taken, for the warning ("api-version 2024-06-01 predates json_schema"). */
-  noJsonSchemaReason?: string;
-  service: string;
   /** The base model (Azure's deployment name is not one): what decides whether it is a reasoning model. */
   baseModel: string;
 }
@@ -30,34 +24,12 @@ export interface ConvertedRequest<Body> {
 }
 
 export function convertRequest(model: string, request: ChatRequest, dialect: ChatCompletionsDialect): ConvertedRequest<ChatCompletionCreateParamsStreaming> {
-  const warnings: ConvertedRequest<unknown>['warnings'] = [];
-  let structuredOutput: StructuredOutputMode | null = null;
-  let responseFormat: ChatCompletionCreateParamsStreaming['response_format'];
-  let system = request.system;
-  const schema = schemaOf(request);
-  if (schema) {
-    const problems = checkSchema(schema.schema, { strict: true });
-    const strictOk = problems.length === 0;
-    const refusal = dialect.jsonSchema === 'no'
-      ? dialect.noJsonSchemaReason ?? `${dialect.service} takes no json_schema`
-      : dialect.jsonSchema === 'strict-only' && !strictOk ? `${dialect.service} takes only strict schemas, and this one is not: ${describeProblems(problems)}` : null;
-    if (refusal) {
-      warnings.push({ feature: 'responseFormat', message: `${refusal}: the schema was sent as an instruction instead` });
-      structuredOutput = 'instruction';
-      system = systemWithJsonInstruction(request);
-    } else {
-      const strict = schema.strict !== false && strictOk;
-      if (schema.strict !== false && !strictOk) warnings.push({ feature: 'responseFormat', message: `the schema is not strict-mode ready, so it was sent with strict: false (${describeProblems(problems)})` });
-      responseFormat = { type: 'json_schema', json_schema: { name: schema.name, schema: schema.schema, strict } };
-      structuredOutput = 'native';
-    }
-  } else if (request.responseFormat === 'json') {
-    responseFormat = { type: 'json_object' };
-    structuredOutput = 'native';
-    // json_object mode refuses a conversation that never says "JSON"
-    const saysJson = [request.system ?? '', ...request.messages.flatMap((message) => partsOf(message).map((part) => (part.type === 'text' ? part.text : '')))].some((text) => /json/i.test(text));
-    if (!saysJson) system = systemWithJsonInstruction(request);
-  }
+  const json = jsonFormatFor(request, dialect);
+  const warnings: ConvertedRequest<unknown>['warnings'] = [...json.warnings];
+  const { structuredOutput, system } = json;
+  const responseFormat: ChatCompletionCreateParamsStreaming['response_format'] = json.format?.type === 'json_schema'
+    ? { type: 'json_schema', json_schema: { name: json.format.name, schema: json.format.schema, strict: json.format.strict } }
+    : json.format ?? undefined;
   const reasoning = openaiReasoning(request, dialect.baseModel, dialect.service);
   warnings.push(...reasoning.warnings);
   const messages: ChatCompletionMessageParam[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...request.messages.flatMap(convertMessage)];

@@ -17,64 +17,26 @@ import type {
   ResponseInputItem,
 } from 'openai/resources/responses/responses';
 import type { ReasoningEffort as OpenAIReasoningEffort } from 'openai/resources/shared';
-import { partsOf, schemaOf, type ChatMessage, type ChatRequest, type ReasoningEffort } from '../../core/request/chatRequest';
-import type { StructuredOutputMode } from '../../core/request/stream';
-import { checkSchema, describeProblems } from '../schemaDialect';
+import { partsOf, type ChatMessage, type ChatRequest } from '../../core/request/chatRequest';
 import type { ConvertedRequest } from './convertRequest';
-import { systemWithJsonInstruction } from '../structuredInstruction';
+import { jsonFormatFor, strictReady, type JsonFormatDialect } from './jsonFormat';
+import { openaiReasoning } from './reasoning';
 
-export interface ResponsesDialect {
-  /** `text.format: json_schema`: taken (strict when the schema allows), or only strict (Azure). */
+export interface ResponsesDialect extends JsonFormatDialect {
   jsonSchema: 'yes' | 'strict-only';
-  service: string;
 }
 
 export type ConvertedResponsesRequest = ConvertedRequest<ResponseCreateParamsStreaming>;
 
-/** A reasoning budget as the effort OpenAI takes instead (it takes no budget). */
-export function effortForBudget(budgetTokens: number): ReasoningEffort {
-  if (budgetTokens <= 1024) return 'low';
-  if (budgetTokens <= 8192) return 'medium';
-  return 'high';
-}
-
-const strictReady = (schema: Record<string, unknown>): boolean => checkSchema(schema, { strict: true }).length === 0;
-
 export function convertResponsesRequest(model: string, request: ChatRequest, dialect: ResponsesDialect): ConvertedResponsesRequest {
-  const warnings: ConvertedResponsesRequest['warnings'] = [];
-  let structuredOutput: StructuredOutputMode | null = null;
-  let format: ResponseFormatTextConfig | undefined;
-  let instructions = request.system;
-  const schema = schemaOf(request);
-  if (schema) {
-    const problems = checkSchema(schema.schema, { strict: true });
-    const strictOk = problems.length === 0;
-    if (dialect.jsonSchema === 'strict-only' && !strictOk) {
-      warnings.push({ feature: 'responseFormat', message: `${dialect.service} takes only strict schemas, and this one is not (${describeProblems(problems)}): the schema was sent as an instruction instead` });
-      structuredOutput = 'instruction';
-      instructions = systemWithJsonInstruction(request);
-    } else {
-      const strict = schema.strict !== false && strictOk;
-      if (schema.strict !== false && !strictOk) warnings.push({ feature: 'responseFormat', message: `the schema is not strict-mode ready, so it was sent with strict: false (${describeProblems(problems)})` });
-      format = { type: 'json_schema', name: schema.name, schema: schema.schema, strict };
-      structuredOutput = 'native';
-    }
-  } else if (request.responseFormat === 'json') {
-    format = { type: 'json_object' };
-    structuredOutput = 'native';
-    // json_object mode refuses an input that never says "JSON"
-    const saysJson = [request.system ?? '', ...request.messages.flatMap((message) => partsOf(message).map((part) => (part.type === 'text' ? part.text : '')))].some((text) => /json/i.test(text));
-    if (!saysJson) instructions = systemWithJsonInstruction(request);
-  }
-
-  let effort: ReasoningEffort | null = null;
-  if (request.reasoning) {
-    if ('effort' in request.reasoning) effort = request.reasoning.effort;
-    else {
-      effort = effortForBudget(request.reasoning.budgetTokens);
-      warnings.push({ feature: 'reasoning', message: `${dialect.service} takes a reasoning effort, not a token budget: ${request.reasoning.budgetTokens} tokens was sent as effort "${effort}"` });
-    }
-  }
+  const json = jsonFormatFor(request, dialect);
+  const warnings: ConvertedResponsesRequest['warnings'] = [...json.warnings];
+  const { structuredOutput, system: instructions } = json;
+  const format: ResponseFormatTextConfig | undefined = json.format ?? undefined;
+  // the effort (a budget becomes the nearest effort, said) as on the chat wire
+  const reasoning = request.reasoning ? openaiReasoning({ ...request, params: {} }, model, dialect.service) : null;
+  warnings.push(...(reasoning?.warnings ?? []));
+  const effort = reasoning?.fields.reasoning_effort ?? null;
   const { temperature, topP, maxTokens } = request.params;
   // reasoning models refuse sampling settings with a 400
   for (const [name, value] of [['temperature', temperature], ['topP', topP]] as const) {

@@ -24,8 +24,14 @@ describe('crash safety', function () {
     let known = { history: new Set<string>(), ledger: new Set<string>(), historySkipped: 0, ledgerSkipped: 0 };
     let cutLines = 0;
     for (let kill = 0; kill < KILLS; kill++) {
-      const child = spawn(process.execPath, [join(__dirname, 'writer.js'), historyFile, ledgerFile, `k${kill}`], { stdio: 'ignore' });
-      await new Promise((resolve) => setTimeout(resolve, 30 + random() * 120));
+      const child = spawn(process.execPath, [join(__dirname, 'writer.js'), historyFile, ledgerFile, `k${kill}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+      // a random point in the writing, counted from its first record: a busy machine that is slow to start a process
+      // does not turn the test into one that kills before anything is written
+      await new Promise<void>((resolve) => {
+        child.stdout!.once('data', () => resolve());
+        child.once('exit', () => resolve());
+      });
+      await new Promise((resolve) => setTimeout(resolve, random() * 120));
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
       const history = await new HistoryStore(historyFile, { maxEntries: 1_000_000, redact: (t) => t }).load();

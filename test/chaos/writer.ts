@@ -12,6 +12,8 @@ const text = 'answer text '.repeat(4000); // ~48 KB a record: writes take long e
 
 async function loop(): Promise<void> {
   for (let n = 0; n < count; n++) {
+    // the parent kills at a random point after the first record is on disk, however long this process took to start
+    if (n === 1) process.stdout.write('wrote\n');
     const result: DeploymentResult = {
       ...PLAIN_ANSWER,
       deployment: 'd', provider: 'openai', model: 'gpt-4o-mini', status: 'ok', text, finishReason: 'stop', error: null, requestId: null, answeredModel: null,

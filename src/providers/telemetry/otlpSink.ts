@@ -93,9 +93,7 @@ export function createOtlpSink(config: TelemetryConfig): TelemetrySink {
       if (call.costUsd !== null) cost?.add(call.costUsd, attributes);
     },
     flush,
-    async shutdown(): Promise<void> {
-      await flush();
-      await bounded(Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown()]), 250);
-    },
+    // shutting down exports what is pending once (a flush first would send the cumulative metrics twice)
+    shutdown: () => bounded(Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown()]), config.timeoutMs + 250),
   };
 }

@@ -21,16 +21,27 @@ const LAZY = Object.fromEntries([
   ['src/providers/transport/network', 'network'],
   ['src/core/results/schemaValidator', 'schema-validator'], // ajv: only a run that asks for a schema loads it
 ]);
-const lazyByPath = new Map(Object.entries(LAZY).map(([source, name]) => [resolve(source), name]));
+/**
+ * OpenTelemetry (telemetry export, loaded only once an OTLP endpoint is set) is a lazy chunk too, in dist/telemetry:
+ * the CLI ships it; the .vsix does not (.vscodeignore), since its ~96 KB (~28 KB compressed) do not fit the .vsix
+ * budget — the editor says so when its endpoint setting is used without the chunk (see README, Telemetry).
+ */
+const TELEMETRY = { 'src/providers/telemetry/otlpSink': 'otlp-sink' };
+const lazyByPath = new Map([
+  ...Object.entries(LAZY).map(([source, name]) => [resolve(source), { dir: 'providers', name }]),
+  ...Object.entries(TELEMETRY).map(([source, name]) => [resolve(source), { dir: 'telemetry', name }]),
+]);
 const lazyChunks = {
   name: 'lazy-provider-chunks',
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const name = lazyByPath.get(resolve(args.resolveDir, args.path).replace(/\.ts$/, ''));
+      const chunk = lazyByPath.get(resolve(args.resolveDir, args.path).replace(/\.ts$/, ''));
       // a chunk's own entry point is bundled; everyone else (other chunks too) requires the chunk at run time
-      if (!name || args.kind === 'entry-point') return undefined;
-      // chunks sit beside each other in dist/providers; the CLI and the extension sit one level up
-      return { path: build.initialOptions.outdir ? `./${name}.js` : `./providers/${name}.js`, external: true };
+      if (!chunk || args.kind === 'entry-point') return undefined;
+      // chunks sit in dist/providers and dist/telemetry; the CLI and the extension sit one level up
+      const from = build.initialOptions.outdir?.split('/').pop();
+      const path = !from ? `./${chunk.dir}/${chunk.name}.js` : from === chunk.dir ? `./${chunk.name}.js` : `../${chunk.dir}/${chunk.name}.js`;
+      return { path, external: true };
     });
   },
 };
@@ -78,6 +89,7 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', plugins: [lazyChunks] },
   { ...common, entryPoints: Object.entries(LAZY).map(([source, name]) => ({ in: `${source}.ts`, out: name })), outdir: 'dist/providers', plugins: [lazyChunks, notBundled] },
+  { ...common, entryPoints: Object.entries(TELEMETRY).map(([source, name]) => ({ in: `${source}.ts`, out: name })), outdir: 'dist/telemetry', plugins: [lazyChunks] },
 ];
 if (existsSync('src/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyChunks] });
@@ -86,7 +98,7 @@ if (existsSync('src/webview/main.ts')) {
   builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', supported: {}, entryPoints: ['src/webview/main.ts'], outfile: 'media/playground.js', loader: { '.ttf': 'file' } });
 }
 
-rmSync('dist/providers', { recursive: true, force: true }); // no chunk of an earlier layout ships
+for (const dir of ['dist/providers', 'dist/telemetry']) rmSync(dir, { recursive: true, force: true }); // no chunk of an earlier layout ships
 const started = performance.now();
 const results = await Promise.all(builds.map((options) => esbuild.build(options)));
 const outputs = {};

@@ -17,6 +17,8 @@ import { SpendStatus } from './vscode/spend/spendStatus';
 import { CHAT_VENDOR, ChatModels } from './vscode/chat/chatModels';
 import { PromptFiles } from './vscode/editor/promptFiles';
 import { checkSettingsWith, setting } from './vscode/platform/settingReader';
+import { EditorTelemetry } from './vscode/telemetry/editorTelemetry';
+import { FallbackDrill } from './vscode/fallbacks/fallbackChains';
 
 const loadedAt = performance.now();
 
@@ -32,6 +34,7 @@ export interface FanoutApi {
   readonly ledger: SpendLedger;
   readonly status: SpendStatus;
   readonly active: ActiveDeployment;
+  readonly drill: FallbackDrill;
   /** Everything Fanout keeps in the editor's global and workspace state (no secret is ever there). */
   storage(): { global: Record<string, unknown>; workspace: Record<string, unknown> };
 }
@@ -76,23 +79,26 @@ export function activate(context: vscode.ExtensionContext): FanoutApi {
     redact: (text) => redactor.redact(text),
     onResults,
   });
-  const active = new ActiveDeployment({ settings, keys, credentials, ledger, globalState: context.globalState, playground, log, authFailures, onSpend: () => void status?.refresh() });
+  const telemetry = new EditorTelemetry(context.secrets, log);
+  const onAnswer = (deployment: string, fallback: string | null): void => void status?.noteAnswer(deployment, fallback);
+  const active = new ActiveDeployment({ settings, keys, credentials, ledger, globalState: context.globalState, playground, log, authFailures, onSpend: () => void status?.refresh(), telemetry, onAnswer });
   status = new SpendStatus(ledger, () => active.id, context.globalState, log, context.globalStorageUri);
   active.onDidChange(() => void status?.refresh());
   settings.onDidChange(() => void status?.refresh());
   void status.refresh();
-  const chatModels = new ChatModels(settings, keys, credentials, onResults);
+  const chatModels = new ChatModels(settings, keys, credentials, onResults, telemetry, onAnswer);
+  const drill = new FallbackDrill(settings, credentials, log);
   // VS Code builds without the language model API (older or trimmed ones) simply get no chat models
   if (typeof vscode.lm?.registerLanguageModelChatProvider === 'function') context.subscriptions.push(vscode.lm.registerLanguageModelChatProvider(CHAT_VENDOR, chatModels));
   const promptFiles = new PromptFiles(settings, active, playground);
-  context.subscriptions.push(log, settings, keys, outputs, playground, active, status, chatModels, promptFiles,
+  context.subscriptions.push(log, settings, keys, outputs, playground, active, status, chatModels, promptFiles, telemetry, drill,
     ...registerCommands({ settings, keys, credentials, log, playground, active, ledger, status, onResults }));
   void settings.reportProblems();
   const activationMs = performance.now() - started;
   const sinceLoadMs = performance.now() - loadedAt;
   log.info(`activated in ${activationMs.toFixed(1)} ms (${sinceLoadMs.toFixed(1)} ms since the module loaded; ${settings.deployments.length} deployments)`);
   const dump = (memento: vscode.Memento) => Object.fromEntries(memento.keys().map((key) => [key, memento.get(key)]));
-  return { activationMs, sinceLoadMs, settings, log, playground, history, ledger, status, active, storage: () => ({ global: dump(context.globalState), workspace: dump(context.workspaceState) }) };
+  return { activationMs, sinceLoadMs, settings, log, playground, history, ledger, status, active, drill, storage: () => ({ global: dump(context.globalState), workspace: dump(context.workspaceState) }) };
 }
 
 export function deactivate(): void {}

@@ -39,6 +39,8 @@ export interface RunArguments {
   http1: boolean;
   /** PEM file of an extra certificate authority to trust. */
   caFile?: string;
+  /** `--fallback`: each deployment falls back along its own `fallbacks` chain on an outage, rate limit or timeout. */
+  fallback: boolean;
 }
 
 export type CliArguments = RunArguments | { command: 'help' } | { command: 'version' } | { command: 'validate'; config: string };
@@ -72,6 +74,9 @@ Options for run:
   --image FILE             add an image to the user turn (repeat for more); its type is read from its
                            bytes (PNG, JPEG, GIF, WebP, HEIC…); each cloud's limits are checked before sending
   --deployments ID,ID      only these deployments (default: all in FILE)
+  --fallback               on an outage (5xx, network), rate limit, quota or timeout before any output, try the
+                           deployment's "fallbacks" in order; each result says who answered ("answeredBy")
+                           and every attempt ("attempts")
 ${PARAMETER_NAMES.map((name) => usageLine(PARAMETERS[name])).join('\n')}
   --timeout-ms N           bound each deployment from request to last byte (default 120000)
   --idle-timeout-ms N      bound the gap between two chunks (default 30000)
@@ -86,6 +91,11 @@ ${PARAMETER_NAMES.map((name) => usageLine(PARAMETERS[name])).join('\n')}
 Credentials come from the environment: a deployment's "apiKeyEnv", else OPENAI_API_KEY,
 AZURE_OPENAI_API_KEY (AZURE_OPENAI_AD_TOKEN with "auth": "entra"), GEMINI_API_KEY, AWS profiles,
 SSO and the default chain (or AWS_BEARER_TOKEN_BEDROCK), and Google Application Default Credentials.
+
+Telemetry (off unless set): OTEL_EXPORTER_OTLP_ENDPOINT (or _TRACES_ENDPOINT / _METRICS_ENDPOINT),
+OTEL_EXPORTER_OTLP_PROTOCOL http/protobuf|http/json, OTEL_EXPORTER_OTLP_HEADERS name=value,…; one span per
+call and the gen_ai.client.* metrics; prompts and answers only with
+OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true.
 
 Proxy: HTTPS_PROXY (or HTTP_PROXY, ALL_PROXY), http://[user:password@]host:port; NO_PROXY lists hosts
 that bypass it (example.com, .example.com, host:port, 10.0.0.0/8, *). NODE_EXTRA_CA_CERTS works too.
@@ -158,6 +168,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
         repeat: { type: 'string' },
         format: { type: 'string', short: 'f' },
         http1: { type: 'boolean' },
+        fallback: { type: 'boolean' },
         'ca-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -219,6 +230,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
     repeat: number('--repeat', values.repeat, { min: RUN_OPTIONS.repeat.min, max: 1000, integer: true, hint: 'use a whole number from 1 to 1000' }) ?? 1,
     format,
     http1: values.http1 ?? false,
+    fallback: values.fallback ?? false,
     ...optional('caFile', values['ca-file']),
   } as RunArguments;
 }

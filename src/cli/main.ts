@@ -1,7 +1,10 @@
 /** `fanout`: the core, headless. Exit 0 when every deployment answered, 1 when any failed, 2 for usage or config errors. */
 import { readFile } from 'node:fs/promises';
 import { formatIssue, parseConfigText, type Deployment } from '../core/config/deployment';
-import { runFanout, type DeploymentResult } from '../core/engine/fanout';
+import { runFanout, type DeploymentResult, type FanoutOptions } from '../core/engine/fanout';
+import { fallbackChain, runWithFallbacks } from '../core/engine/fallback';
+import { withTelemetry } from '../core/telemetry/telemetrySink';
+import { cliTelemetry } from './cliTelemetry';
 import { textOf, type ChatRequest } from '../core/request/chatRequest';
 import { loadAdapter } from '../providers/registry';
 import { USAGE, UsageError, parseCliArguments, type RunArguments } from './args';
@@ -109,9 +112,17 @@ async function run(args: RunArguments, all: Deployment[], io: Io): Promise<numbe
     ...asked,
   };
   const credentials = new EnvironmentCredentials(io.env);
+  const telemetry = await cliTelemetry(io.env);
+  const runOnce = (options: FanoutOptions): Promise<DeploymentResult[]> => (args.fallback
+    // each deployment with its own chain, all at once
+    ? Promise.all(deployments.map((deployment) => {
+      const chain = fallbackChain(deployment, all);
+      return runWithFallbacks(request, chain, withTelemetry(options, telemetry && { ...telemetry, request, deployments: chain, requested: deployment.id }));
+    }))
+    : runFanout(request, deployments, withTelemetry(options, telemetry && { ...telemetry, request, deployments })));
   const runs: DeploymentResult[][] = [];
   for (let index = 0; index < args.repeat && !io.signal?.aborted; index++) {
-    runs.push(await runFanout(request, deployments, {
+    runs.push(await runOnce({
       loadAdapter,
       credentials,
       ...(io.signal ? { signal: io.signal } : {}),
@@ -124,6 +135,8 @@ async function run(args: RunArguments, all: Deployment[], io: Io): Promise<numbe
   }
   const output = args.format === 'json' ? formatJson(runs) : args.format === 'markdown' ? formatMarkdown(runs, prompt ?? lastTurn(request)) : formatTable(runs);
   io.stdout(output.endsWith('\n') ? output : `${output}\n`);
+  // after the report: a collector that is down or slow holds the exit for at most the export timeout
+  await telemetry?.sink.shutdown();
   return runs.every((run) => run.every((result) => result.status === 'ok')) ? 0 : 1;
 }
 

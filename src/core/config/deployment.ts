@@ -65,7 +65,32 @@ export function parseDeployments(entries: unknown, where = 'deployments'): Parse
     seen.set(result.deployment.id, index);
     deployments.push(result.deployment);
   });
+  issues.push(...checkFallbacks(deployments, where));
   return issues.length ? { ok: false, issues, deployments } : { ok: true, deployments };
+}
+
+/**
+ * Each fallback must name another deployment of the same list, once: an unknown id is a config error. The
+ * deployment stays usable (one typo never hides it), with the ids that cannot be used taken out of its chain.
+ */
+function checkFallbacks(deployments: Deployment[], where: string): ConfigIssue[] {
+  const ids = deployments.map((deployment) => deployment.id);
+  const issues: ConfigIssue[] = [];
+  for (const deployment of deployments) {
+    if (!deployment.fallbacks) continue;
+    const kept: string[] = [];
+    deployment.fallbacks.forEach((id, index) => {
+      const path = `${where} ("${deployment.id}").fallbacks[${index}]`;
+      if (id === deployment.id) issues.push({ path, message: `"${id}" is this deployment itself — name other deployments to try when it fails` });
+      else if (kept.includes(id)) issues.push({ path, message: `"${id}" is named twice — name each fallback once` });
+      else if (!ids.includes(id)) {
+        const guess = closest(id, ids);
+        issues.push({ path, message: `unknown deployment "${id}"${guess ? ` — did you mean "${guess}"?` : ''} — a fallback names another deployment of the same list (known: ${ids.join(', ')})` });
+      } else kept.push(id);
+    });
+    deployment.fallbacks = kept;
+  }
+  return issues;
 }
 
 function parseDeployment(entry: unknown, label: string): { ok: true; deployment: Deployment } | { ok: false; issues: ConfigIssue[] } {

@@ -23,13 +23,17 @@ export const pricingSchema = z.strictObject({
   cachedInputPerMTok: z.optional(dollars),
 });
 
+const deploymentId = pattern(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be 1–64 letters, digits, ".", "_", ":" or "-"');
+
 /** Fields every deployment takes, whatever its cloud. */
 export const commonFields = {
-  id: pattern(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be 1–64 letters, digits, ".", "_", ":" or "-"'),
+  id: deploymentId,
   model: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200, 'is too long')),
   apiKeyEnv: z.optional(pattern(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')),
   pricing: z.optional(pricingSchema),
   params: z.optional(paramsSchema),
+  /** Deployments of the same list to try, in order, when this one has an outage, a rate limit or a timeout. */
+  fallbacks: z.optional(z.array(deploymentId).check(z.maxLength(8, 'names at most 8 deployments'))),
 };
 
 /** What to write for the common fields, shown after the problem. */
@@ -41,6 +45,7 @@ export const COMMON_FIELD_HINTS: Record<string, string> = {
   inputPerMTok: 'US dollars per million input tokens, 0 or more',
   outputPerMTok: 'US dollars per million output tokens, 0 or more',
   cachedInputPerMTok: 'US dollars per million cached input tokens, 0 or more',
+  fallbacks: 'list the ids of other deployments in the same list to try in order, e.g. ["eu-gpt4o", "bedrock-haiku"]',
 };
 
 export const awsRegion = pattern(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/, 'is not an AWS region');

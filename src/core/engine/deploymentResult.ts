@@ -60,6 +60,19 @@ export interface DeploymentResult {
   reasoning: string | null;
   /** Each reasoning block with its signature, for a conversation to send back unchanged. */
   reasoningBlocks: ReasoningBlock[];
+  /** Run with its fallbacks (see fallback.ts): the deployment that answered, null when none did. */
+  answeredBy?: string | null;
+  /** Run with its fallbacks: every deployment tried, in order, the one that answered last (its error null). */
+  attempts?: FallbackAttempt[];
+}
+
+/** One deployment tried for a single-deployment action that may fall back. */
+export interface FallbackAttempt {
+  deployment: string;
+  error: ProviderError | null;
+  costUsd: number | null;
+  /** Request to last byte of this attempt (null when nothing was sent). */
+  totalMs: number | null;
 }
 
 /** The result fields beyond text for an answer that made no tool call and was asked for no format. */

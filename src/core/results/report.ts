@@ -42,7 +42,7 @@ function resultRows(results: readonly DeploymentResult[]): { header: string[]; r
     result.deployment,
     result.provider,
     result.answeredModel ? `${result.model} (${result.answeredModel})` : result.model,
-    result.retries ? `${result.status} (${result.retries} ${result.retries === 1 ? 'retry' : 'retries'})` : result.status,
+    statusText(result),
     formatMs(result.metrics.ttftMs),
     formatMs(result.metrics.totalMs),
     number(result.metrics.tokensPerSecond),
@@ -52,6 +52,21 @@ function resultRows(results: readonly DeploymentResult[]): { header: string[]; r
     badgeText(result, winners),
   ]);
   return { header, rows, right: new Set([4, 5, 6, 7, 8, 9]) };
+}
+
+/** "ok", "ok (1 retry)", "ok via eu-gpt4o" when a fallback answered. */
+function statusText(result: DeploymentResult): string {
+  const retries = result.retries ? ` (${result.retries} ${result.retries === 1 ? 'retry' : 'retries'})` : '';
+  const via = result.answeredBy && result.answeredBy !== result.deployment ? ` via ${result.answeredBy}` : '';
+  return `${result.status}${via}${retries}`;
+}
+
+/** A run with fallbacks: each deployment the chain passed over and why, and who answered. */
+export function fallbackNotes(result: DeploymentResult): string[] {
+  if (!result.attempts || result.attempts.length < 2) return [];
+  const tried = result.attempts.filter((attempt) => attempt.error).map((attempt) => `↪ ${attempt.deployment}: ${attempt.error!.kind} — ${attempt.error!.message}`);
+  const outcome = result.answeredBy ? `↪ answered by ${result.answeredBy} (fallback of ${result.deployment})` : `↪ no deployment of ${result.deployment}'s chain answered`;
+  return [...tried, outcome];
 }
 
 function summaryRows(summaries: readonly DeploymentSummary[]): { header: string[]; rows: string[][]; right: Set<number> } {
@@ -76,7 +91,7 @@ export function describeToolCall(call: DeploymentResult['toolCalls'][number], ma
 
 /** What was asked beyond text and what came back: each tool call, the JSON check with its first error, the warnings. */
 export function answerNotes(result: DeploymentResult): string[] {
-  const lines = result.toolCalls.map((call) => `→ tool call ${describeToolCall(call)}`);
+  const lines = [...fallbackNotes(result), ...result.toolCalls.map((call) => `→ tool call ${describeToolCall(call)}`)];
   if (result.structuredOutput !== null || result.schemaValid !== null || result.schemaErrors.length) {
     const how = result.structuredOutput ? `JSON (${result.structuredOutput})` : 'JSON';
     const [first, ...rest] = result.schemaErrors;
@@ -164,6 +179,8 @@ const toolCallJson = (call: DeploymentResult['toolCalls'][number]) => ({
   ...(call.error !== undefined ? { error: call.error, rawArguments: call.rawArguments ?? null } : {}),
 });
 
+const errorJson = (error: DeploymentResult['error']) => (error ? { kind: error.kind, message: error.message, status: error.status, retryable: error.retryable } : null);
+
 /** The JSON document of DESIGN.md's CLI contract, one per invocation. */
 export function formatJson(runs: ReadonlyArray<readonly DeploymentResult[]>): string {
   const shape = (result: DeploymentResult, run?: number) => ({
@@ -186,7 +203,7 @@ export function formatJson(runs: ReadonlyArray<readonly DeploymentResult[]>): st
       cacheWriteTokens: result.metrics.cacheWriteTokens ?? null,
       phases: null,
     },
-    error: result.error ? { kind: result.error.kind, message: result.error.message, status: result.error.status, retryable: result.error.retryable } : null,
+    error: errorJson(result.error),
     requestId: result.requestId,
     retries: result.retries,
     costNote: result.costNote,
@@ -197,6 +214,10 @@ export function formatJson(runs: ReadonlyArray<readonly DeploymentResult[]>): st
     schemaErrors: result.schemaErrors,
     structuredOutput: result.structuredOutput,
     warnings: result.warnings,
+    ...(result.attempts ? {
+      answeredBy: result.answeredBy ?? null,
+      attempts: result.attempts.map((attempt) => ({ deployment: attempt.deployment, error: errorJson(attempt.error), costUsd: attempt.costUsd, totalMs: attempt.totalMs })),
+    } : {}),
     ...(run !== undefined ? { run } : {}),
   });
   const document = runs.length > 1

@@ -30,3 +30,15 @@ export function refusal(deployment: Deployment, source: DeploymentSource, worksp
   }
   return null;
 }
+
+/**
+ * Null when `from`'s chain may go on to `to`; otherwise why not. A workspace file may name fallbacks only among
+ * deployments it may run: its own (never one from the user's settings, which it could reach by reusing an id), and
+ * each of those is held to the same rules as if it had been asked for directly.
+ */
+export function fallbackRefusal(from: { id: string; source: DeploymentSource }, to: { deployment: Deployment; source: DeploymentSource }, workspaceTrusted: boolean): string | null {
+  if (from.source === 'workspace' && to.source === 'user') {
+    return `"${from.id}" comes from this workspace's .vscode/fanout.json and names "${to.deployment.id}" as a fallback, which is in your user settings: a workspace file may name only its own deployments as fallbacks.`;
+  }
+  return refusal(to.deployment, to.source, workspaceTrusted);
+}

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { deploymentRegion, providerLabel, type Deployment } from '../../core/config/deployment';
 import type { DeploymentResult } from '../../core/engine/fanout';
-import { runFanout } from '../../core/engine/fanout';
+import { runWithFallbacks } from '../../core/engine/fallback';
 import type { ChatMessage } from '../../core/request/stream';
 import { credentialSources, descriptorOf, loadAdapter } from '../../providers/registry';
 import type { ApiKeyStore } from '../credentials/apiKeyStore';
@@ -15,6 +15,8 @@ import { engineOptions } from '../platform/engineOptions';
 import { COGNITIVE_SERVICES_SCOPE, entraProviderId, type ExtensionCredentials } from '../credentials/credentials';
 import type { DeploymentSettings } from '../deployments/deploymentSettings';
 import { Disposable } from '../platform/disposable';
+import { editorChain } from '../fallbacks/fallbackChains';
+import type { EditorTelemetry } from '../telemetry/editorTelemetry';
 
 export const CHAT_VENDOR = 'fanout';
 
@@ -30,6 +32,8 @@ export class ChatModels extends Disposable implements vscode.LanguageModelChatPr
     private readonly keys: ApiKeyStore,
     private readonly credentials: ExtensionCredentials,
     private readonly onResults: (runId: string, results: readonly DeploymentResult[], source: string) => Promise<void>,
+    private readonly telemetry: EditorTelemetry,
+    private readonly onAnswer: (deployment: string, fallback: string | null) => void,
   ) {
     super();
     this.register(settings.onDidChange(() => this.changed.fire()));
@@ -83,13 +87,18 @@ export class ChatModels extends Disposable implements vscode.LanguageModelChatPr
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
     try {
-      const [result] = await runFanout({ messages: chat, params: {} }, [deployment], {
+      const request = { messages: chat, params: {} };
+      const { chain } = editorChain(this.settings, deployment, vscode.workspace.isTrusted);
+      const result = await runWithFallbacks(request, chain, await this.telemetry.wrap({
         loadAdapter, credentials: this.credentials, signal: controller.signal, ...(await engineOptions()),
         onEvent: (event) => {
           if (event.type === 'part' && event.part.type === 'text-delta' && event.part.text) progress.report(new vscode.LanguageModelTextPart(event.part.text));
         },
-      });
-      if (result) await this.onResults(randomUUID(), [result], 'chat');
+        // the reply says so before the fallback's answer
+        onFallback: (event) => progress.report(new vscode.LanguageModelTextPart(`*${event.from} is unavailable (${event.error.kind}); answering with its fallback ${event.to}.*\n\n`)),
+      }, request, chain, deployment.id));
+      await this.onResults(randomUUID(), [{ ...result, deployment: result.answeredBy ?? result.deployment }], 'chat');
+      this.onAnswer(deployment.id, result.answeredBy && result.answeredBy !== deployment.id ? result.answeredBy : null);
       if (result && result.status !== 'ok' && result.status !== 'cancelled') throw new Error(`Fanout (${deployment.id}): ${result.error?.message ?? result.status}`);
     } finally {
       cancel.dispose();

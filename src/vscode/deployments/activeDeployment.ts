@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { deploymentRegion, providerLabel, type Deployment } from '../../core/config/deployment';
-import { runFanout } from '../../core/engine/fanout';
+import { runWithFallbacks } from '../../core/engine/fallback';
 import type { ChatRequest } from '../../core/request/stream';
 import { lookupPrice } from '../../core/results/pricing';
 import { formatCost, formatMs } from '../../core/results/report';
@@ -17,6 +17,8 @@ import type { ExtensionCredentials } from '../credentials/credentials';
 import type { DeploymentSettings } from './deploymentSettings';
 import type { Log } from '../platform/log';
 import type { Playground } from '../playground/playground';
+import { editorChain } from '../fallbacks/fallbackChains';
+import type { EditorTelemetry } from '../telemetry/editorTelemetry';
 
 const ACTIVE_KEY = 'fanout.activeDeployment';
 const ACTIVE_SET_KEY = 'fanout.activeSet';
@@ -33,6 +35,9 @@ export interface ActiveServices {
   /** Last known credential failure per deployment, from recent runs. */
   authFailures: Map<string, string>;
   onSpend: () => void;
+  telemetry: EditorTelemetry;
+  /** Said after each single-deployment answer: who answered when a fallback did, else null. */
+  onAnswer: (deployment: string, fallback: string | null) => void;
 }
 
 export class ActiveDeployment {
@@ -169,22 +174,29 @@ export class ActiveDeployment {
     };
     const timer = setInterval(flush, 50);
     const runId = randomUUID();
-    const [result] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Fanout: ${deployment.id}` }, async () =>
-      runFanout(request, [deployment], {
+    const { chain, cut } = editorChain(this.services.settings, deployment, vscode.workspace.isTrusted);
+    if (cut) this.services.log.warn(`fallbacks: ${cut}`);
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Fanout: ${deployment.id}` }, async () =>
+      runWithFallbacks(request, chain, await this.services.telemetry.wrap({
         loadAdapter, credentials: this.services.credentials, ...(await engineOptions()),
         onEvent: (event) => {
           if (event.type === 'part' && event.part.type === 'text-delta') pending += event.part.text;
         },
-      }));
+        onFallback: (event) => this.services.log.warn(`fallback: ${event.from} failed (${event.error.kind}: ${event.error.message}); trying ${event.to}`),
+      }, request, chain, deployment.id)));
     clearInterval(timer);
     flush();
     await writing;
     if (result) {
-      await this.services.ledger.recordResults(runId, [result], source);
+      // spend is recorded under who answered
+      await this.services.ledger.recordResults(runId, [{ ...result, deployment: result.answeredBy ?? result.deployment }], source);
       this.services.onSpend();
+      const fallback = result.answeredBy && result.answeredBy !== deployment.id ? result.answeredBy : null;
+      this.services.onAnswer(deployment.id, fallback);
+      const tried = (result.attempts ?? []).filter((attempt) => attempt.error).map((attempt) => `${attempt.deployment}: ${attempt.error!.kind}`).join('; ');
       const footer = result.status === 'ok'
-        ? `\n\n---\n*${deployment.id} · first token ${formatMs(result.metrics.ttftMs)} · total ${formatMs(result.metrics.totalMs)} · ${result.metrics.outputTokens ?? '—'} tokens · ${formatCost(result.metrics.costUsd)}*\n`
-        : `\n\n---\n*${deployment.id} failed: ${result.error?.message ?? result.status}*\n`;
+        ? `\n\n---\n*${fallback ? `answered by fallback ${fallback} (${tried}) · ` : ''}${result.answeredBy ?? deployment.id} · first token ${formatMs(result.metrics.ttftMs)} · total ${formatMs(result.metrics.totalMs)} · ${result.metrics.outputTokens ?? '—'} tokens · ${formatCost(result.metrics.costUsd)}*\n`
+        : `\n\n---\n*${deployment.id} failed: ${result.error?.message ?? result.status}${(result.attempts?.length ?? 0) > 1 ? ` (tried ${tried})` : ''}*\n`;
       await output.edit((edit) => edit.insert(document.lineAt(document.lineCount - 1).range.end, footer));
     }
     return document;

@@ -19,6 +19,8 @@ export class SpendStatus extends Disposable {
   /** Budget notifications shown, for tests and the log. */
   readonly notices: string[] = [];
   private refreshing: Promise<void> = Promise.resolve();
+  /** The last single-deployment answer, when a fallback gave it (cleared by the next answer the deployment gave itself). */
+  private fallback: { requested: string; answeredBy: string } | null = null;
 
   constructor(
     private readonly ledger: SpendLedger,
@@ -39,6 +41,12 @@ export class SpendStatus extends Disposable {
     }));
   }
 
+  /** Says, until the next answer, that a fallback answered for `requested` (null: the deployment answered itself). */
+  noteAnswer(requested: string, answeredBy: string | null): Promise<void> {
+    this.fallback = answeredBy ? { requested, answeredBy } : null;
+    return this.refresh();
+  }
+
   /** Re-reads the ledger and redraws; calls are serialised so the newest state always wins. */
   refresh(): Promise<void> {
     this.refreshing = this.refreshing.then(() => this.draw(), () => this.draw());
@@ -57,8 +65,9 @@ export class SpendStatus extends Disposable {
       return;
     }
     const spent = formatCost(summary.totalUsd);
-    this.item.text = `$(rocket) ${active ?? 'no deployment'} · ${spent} ${PERIOD_LABEL[period]}`;
-    this.item.accessibilityInformation = { label: `Fanout: active deployment ${active ?? 'none'}; spent ${spent} ${PERIOD_LABEL[period]}`, role: 'button' };
+    const fallback = this.fallback ? ` · ↪ ${this.fallback.answeredBy}` : '';
+    this.item.text = `$(rocket) ${active ?? 'no deployment'} · ${spent} ${PERIOD_LABEL[period]}${fallback}`;
+    this.item.accessibilityInformation = { label: `Fanout: active deployment ${active ?? 'none'}; spent ${spent} ${PERIOD_LABEL[period]}${this.fallback ? `; the last answer came from the fallback ${this.fallback.answeredBy}` : ''}`, role: 'button' };
     const share = budget && budget > 0 ? month.totalUsd / budget : null;
     this.item.backgroundColor = share !== null && share >= 0.8 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.tooltip = this.tooltip(active, period, summary, month, budget);
@@ -70,6 +79,7 @@ export class SpendStatus extends Disposable {
     const lines = [
       `**Fanout** — active deployment: \`${active ?? 'none'}\``,
       '',
+      ...(this.fallback ? [`↪ The last answer for \`${this.fallback.requested}\` came from its fallback \`${this.fallback.answeredBy}\`.`, ''] : []),
       `Spent ${PERIOD_LABEL[period]}: **${formatCost(summary.totalUsd)}** in ${summary.requests} answer${summary.requests === 1 ? '' : 's'}`,
       '',
     ];

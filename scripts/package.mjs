@@ -15,8 +15,10 @@ const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies']
 execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
 const bytes = statSync(out).size;
 console.log(`${out}: ${(bytes / 1024).toFixed(1)} KB, ${listing.length} files:\n  ${listing.join('\n  ')}`);
-// the size budget (issue "one place per cloud"): each SDK bundled once, lazily; a change that grows past it must say why here
-const BUDGET_KB = 700;
+// the size budget: each SDK bundled once, lazily. 700 KB when every SDK stopped being bundled twice (684 KB then, from
+// 1003 KB); raised to 740 KB for OpenTelemetry's export chunk (+28 KB compressed, loaded only once a collector is set),
+// after ajv, tools, reasoning, images and the Responses API fitted under 700. A change that grows past it says why here.
+const BUDGET_KB = 740;
 if (bytes / 1024 > BUDGET_KB) {
   console.error(`${out} is ${(bytes / 1024).toFixed(1)} KB, over the ${BUDGET_KB} KB budget: see which chunk grew in dist/meta.json`);
   process.exit(1);

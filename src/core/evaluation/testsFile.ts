@@ -38,9 +38,9 @@ export async function parseTestsFile(text: string, file: string, options: TestsF
   try {
     root = parse(text, { prettyErrors: true });
   } catch (error) {
-    throw new EvaluationInputError(`${basename(file)}: not valid YAML or JSON — ${(error as Error).message.split('\n')[0]}`);
+    throw new EvaluationInputError(`not valid YAML or JSON — ${(error as Error).message.split('\n')[0]!.replace(/:$/, '')}`);
   }
-  if (!isObject(root)) throw new EvaluationInputError(`${basename(file)}: must be a mapping with prompts and tests — write prompts: […] and tests: […]`);
+  if (!isObject(root)) throw new EvaluationInputError('must be a mapping with prompts and tests — write prompts: […] and tests: […]');
   for (const [field, reason] of Object.entries(REFUSED_FIELDS)) if (field in root) throw new EvaluationInputError(`${field}: ${reason}`);
   const notes = Object.keys(root).filter((field) => !KNOWN_FIELDS.has(field)).map((field) => field === 'providers'
     ? 'providers: not used — the deployments come from --config'

@@ -16,6 +16,7 @@ import { BENCH_KEYS } from './keys';
 import { startPeer, type Peer } from './peer';
 import { rawSdkCall, rawSocketTtft } from './rawCalls';
 import { figure, show, type Figure } from './stats';
+import { evaluationLoad } from './evaluationLoad';
 
 const QUICK = process.env.FANOUT_BENCH_QUICK === '1';
 const REPEATS = QUICK ? 3 : 9;
@@ -267,6 +268,9 @@ async function main(): Promise<void> {
     await peer.setRules({ default: STREAM });
     const peers = await peerComparison(peer);
     console.log(`peer: ${'skipped' in peers ? peers.skipped : `promptfoo wall ${show(peers.promptfooWallMs, 0, ' ms')}, fanout wall ${show(peers.fanoutWallMs, 0, ' ms')}`}`);
+    const evaluation = await evaluationLoad(QUICK ? 250 : 10_000);
+    console.log(`eval: ${evaluation.cases} cases, ${evaluation.cpuMsPerCase.toFixed(3)} ms CPU per case, heap growth ${evaluation.heapGrowthMB.toFixed(1)} MB`);
+    const evaluationLimitHeld = Object.values(evaluation.inFlight).every((deployment) => deployment.maxInFlight <= evaluation.limit);
     const hostFigures = extensionHost();
     const frames = webviewFrames();
     const sizes = bundleSizes();
@@ -297,6 +301,9 @@ async function main(): Promise<void> {
         `| 2. promptfoo wall ÷ Fanout wall | ${show(peers.wallRatio, 2)} | | |`,
         `| 2. per-answer latency: promptfoo reports / Fanout reports (nominal ${peers.nominalMs} ms) | ${show(peers.promptfooLatencyMs, 0, ' ms')} / ${show(peers.fanoutTotalMs, 0, ' ms')} | | |`,
       ]),
+      `| 7. eval: Fanout's CPU per case, ${evaluation.tests} tests × ${evaluation.deployments} deployments (${evaluation.cases} cases in ${evaluation.seconds.toFixed(1)} s) | ${evaluation.cpuMsPerCase.toFixed(3)} ms | ≤ 1 ms | ${target(evaluation.cpuMsPerCase <= 1)} |`,
+      `| 7. eval: heap growth over the run (after forced GCs) | ${evaluation.heapGrowthMB.toFixed(2)} MB (${evaluation.heapStartMB.toFixed(1)} → ${evaluation.heapEndMB.toFixed(1)} MB; results file ${evaluation.resultsFileMB.toFixed(1)} MB) | ≤ 20 MB | ${target(evaluation.heapGrowthMB <= 20)} |`,
+      `| 7. eval: most requests in flight per deployment, on the emulator (limit ${evaluation.limit}) | ${Object.entries(evaluation.inFlight).map(([id, seen]) => `${id} ${seen.maxInFlight}`).join(', ')} | never past the limit | ${target(evaluationLimitHeld)} |`,
       ...(hostFigures ? [
         `| 4. activation: time inside activate(), real extension host | ${hostFigures.activationMs.toFixed(1)} ms (module load to end of activate: ${hostFigures.sinceLoadMs.toFixed(1)} ms) | ≤ 50 ms, no SDK loaded | ${target(hostFigures.activationMs <= 50)} |`,
         `| 4. extension host heap growth after ${hostFigures.runs} playground runs (4 deployments each) | ${hostFigures.heapGrowthMB.toFixed(2)} MB (${hostFigures.heapBeforeMB.toFixed(1)} → ${hostFigures.heapAfterMB.toFixed(1)} MB, ${hostFigures.seconds.toFixed(1)} s) | ≤ 10 MB | ${target(hostFigures.heapGrowthMB <= 10)} |`,
@@ -314,7 +321,7 @@ async function main(): Promise<void> {
     mkdirSync('bench/results', { recursive: true });
     const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
     writeFileSync(`bench/results/bench-${stamp}.md`, `${md}\n`);
-    writeFileSync(`bench/results/bench-${stamp}.json`, JSON.stringify({ started: new Date(started).toISOString(), node: process.version, quick: QUICK, stream: STREAM, overhead: rows, ttftDelta: ttft, coldStart: cold, webviewFrames: frames, extensionHost: hostFigures, peer: peers, vsixBytes, bundleBytes: sizes }, null, 2));
+    writeFileSync(`bench/results/bench-${stamp}.json`, JSON.stringify({ started: new Date(started).toISOString(), node: process.version, quick: QUICK, stream: STREAM, overhead: rows, ttftDelta: ttft, coldStart: cold, evaluation, webviewFrames: frames, extensionHost: hostFigures, peer: peers, vsixBytes, bundleBytes: sizes }, null, 2));
     console.log(`\n${md}\n\nwritten: bench/results/bench-${stamp}.md and .json`);
   } finally {
     await peer.stop();

@@ -12,6 +12,7 @@ import { cliNetwork } from './cliNetwork';
 import { readRequestFiles, withImages } from './requestFiles';
 import { EnvironmentCredentials } from './envCredentials';
 import { formatJson, formatMarkdown, formatTable } from '../core/results/report';
+import { evalCommand } from './evalCommand';
 
 declare const FANOUT_VERSION: string | undefined;
 const MAX_PROMPT_BYTES = 20 * 1024 * 1024;
@@ -26,6 +27,7 @@ interface Io {
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
+    if (argv[0] === 'eval') return await evalCommand(argv.slice(1), io);
     const args = parseCliArguments(argv);
     if (args.command === 'help') {
       io.stdout(`${USAGE}\n`);

@@ -1,0 +1,31 @@
+/** What every eval report is made from: the summary rows, the cases in plan order, and how the run ended. */
+import type { EvaluationCase } from '../evaluationCase';
+import type { SummaryRow } from '../summary';
+
+export interface EvaluationReport {
+  summary: SummaryRow[];
+  cases: EvaluationCase[];
+  /** What grading llm-rubric assertions cost (null when none ran). */
+  graderCostUsd: number | null;
+  /** Cases not run: --max-cost reached, or cancelled. */
+  unsent: number;
+  stopped: 'max-cost' | 'cancelled' | null;
+}
+
+/** The reasons of a case's failing assertions, or its error. */
+export function whyFailed(evaluationCase: EvaluationCase): string[] {
+  if (evaluationCase.error) return [`${evaluationCase.error.kind}: ${evaluationCase.error.message}`];
+  if (evaluationCase.status !== 'ok') return [evaluationCase.status];
+  return evaluationCase.assertions.filter((outcome) => !outcome.pass).map((outcome) => `${outcome.type}: ${outcome.reason}`);
+}
+
+export const percent = (rate: number | null): string => (rate === null ? '—' : `${(rate * 100).toFixed(rate === 1 || rate === 0 ? 0 : 1)}%`);
+
+/** The closing lines every human-readable report carries. */
+export function endNotes(report: EvaluationReport): string[] {
+  const notes: string[] = [];
+  if (report.graderCostUsd !== null) notes.push(`Grading (llm-rubric) cost $${report.graderCostUsd.toPrecision(3)}, not counted in the deployments' cost.`);
+  if (report.stopped === 'max-cost') notes.push(`Stopped at --max-cost: ${report.unsent} case${report.unsent === 1 ? '' : 's'} not run (run again with --resume to finish).`);
+  if (report.stopped === 'cancelled') notes.push(`Cancelled: ${report.unsent} case${report.unsent === 1 ? '' : 's'} not run (run again with --resume to finish).`);
+  return notes;
+}

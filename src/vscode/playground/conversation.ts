@@ -177,3 +177,15 @@ export function setupOf(request: RunRequest): ConversationSetup {
     ...(request.reasoning ? { reasoning: request.reasoning } : {}),
   };
 }
+
+/**
+ * A saved thread with its images' bytes back: the image parts of a turn (saved without bytes) are the entry's images in
+ * order; each gets its bytes from storage (`stored`, one per image, null where the file is gone: that one is left out).
+ */
+export function withStoredImages(messages: readonly ChatMessage[], stored: ReadonlyArray<ContentPart | null>): ChatMessage[] {
+  return messages.map((message) => {
+    if (typeof message.content === 'string' || !message.content.some((part) => part.type === 'image' && !part.data)) return message;
+    let seen = 0;
+    return { ...message, content: message.content.flatMap((part) => (part.type !== 'image' || part.data ? [part] : stored[seen++] ? [stored[seen - 1]!] : [])) };
+  });
+}

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MB, imageTypeName, sniffImageType } from '../../core/request/imageCheck';
+import { MB, sniffImageType } from '../../core/request/imageCheck';
 import { MAX_IMAGE_BYTES } from '../../protocolLimits';
 
 export interface StoredImage {
@@ -68,9 +68,8 @@ export class ImageStore {
     if (!bytes || createHash('sha256').update(bytes).digest('hex') !== hash) return null;
     return bytes;
   }
-
-  /** "PNG, 12 KB" for messages. */
-  static describe(image: StoredImage): string {
-    return `${imageTypeName(image.mediaType)}, ${image.bytes >= MB ? `${(image.bytes / MB).toFixed(1)} MB` : `${Math.ceil(image.bytes / 1024)} KB`}`;
-  }
 }
+
+/** The sentence for images gone from storage (the history keeps their hash only). */
+export const missingImagesText = (missing: readonly string[]): string =>
+  `${missing.length === 1 ? `The image ${missing[0]} is` : `The images ${missing.join(', ')} are`} no longer in Fanout's storage (it may have been cleared): the run is shown without ${missing.length === 1 ? 'it' : 'them'} — attach ${missing.length === 1 ? 'it' : 'them'} again to send ${missing.length === 1 ? 'it' : 'them'}.`;

@@ -9,6 +9,8 @@ import type { HostMessage, ImageView } from '../../protocol';
 import { MAX_IMAGES } from '../../protocolLimits';
 import { ImageStore, type StoredImage } from './imageStore';
 
+export { missingImagesText } from './imageStore';
+
 export interface ImageRef {
   hash: string;
   mediaType: string;
@@ -73,7 +75,3 @@ export class PlaygroundImages {
     return { parts: each.filter((part) => part !== null), each, missing };
   }
 }
-
-/** The sentence for images gone from storage (the history keeps their hash only). */
-export const missingImagesText = (missing: readonly string[]): string =>
-  `${missing.length === 1 ? `The image ${missing[0]} is` : `The images ${missing.join(', ')} are`} no longer in Fanout's storage (it may have been cleared): the run is shown without ${missing.length === 1 ? 'it' : 'them'} — attach ${missing.length === 1 ? 'it' : 'them'} again to send ${missing.length === 1 ? 'it' : 'them'}.`;

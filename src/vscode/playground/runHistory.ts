@@ -5,13 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PLAIN_ANSWER, type DeploymentResult } from '../../core/engine/fanout';
-import type { ChatMessage, ContentPart } from '../../core/request/chatRequest';
 import type { ProviderErrorKind } from '../../core/request/stream';
 import { badges } from '../../core/results/summary';
 import type { HistoryEntry } from '../../core/storage/history';
 import type { HistorySummary, HostMessage, RunRequest, TurnView } from '../../protocol';
 import { toColumnResult } from './columnResult';
-import { Conversation, setupOf } from './conversation';
+import { Conversation, setupOf, withStoredImages } from './conversation';
 import { draftOf } from './formDraft';
 import type { PlaygroundDeployments } from './playgroundDeployments';
 import { missingImagesText, type PlaygroundImages } from './playgroundImages';
@@ -110,7 +109,7 @@ export class RunHistory {
     // the images come back from storage; one whose file is gone is said, and left out
     const images = await this.images.partsOf(entry.images ?? []);
     if (images.missing.length) this.post({ type: 'notice', level: 'error', text: missingImagesText(images.missing) });
-    const threads = Object.fromEntries(Object.entries(saved).map(([id, messages]) => [id, withImages(messages, images.each)]));
+    const threads = Object.fromEntries(Object.entries(saved).map(([id, messages]) => [id, withStoredImages(messages, images.each)]));
     const conversation = new Conversation(setupOf(request), threads);
     const results: DeploymentResult[] = entry.results.map((stored) => ({
       ...PLAIN_ANSWER,
@@ -146,16 +145,4 @@ export class RunHistory {
     const latest = (await this.services.history.load()).entries.at(-1);
     if (latest) await this.reopen(latest.id);
   }
-}
-
-/**
- * A saved thread with its images' bytes back: the image parts of a turn (saved without bytes) are the entry's images in
- * order; each gets its bytes from storage (`stored`, one per image, null where the file is gone: that one is left out).
- */
-function withImages(messages: readonly ChatMessage[], stored: ReadonlyArray<ContentPart | null>): ChatMessage[] {
-  return messages.map((message) => {
-    if (typeof message.content === 'string' || !message.content.some((part) => part.type === 'image' && !part.data)) return message;
-    let seen = 0;
-    return { ...message, content: message.content.flatMap((part) => (part.type !== 'image' || part.data ? [part] : stored[seen++] ? [stored[seen - 1]!] : [])) };
-  });
 }

@@ -3,11 +3,11 @@
  * validates every message it receives (the webview is untrusted input), and nothing here ever carries a secret.
  */
 import * as z from 'zod/mini';
-import { RUN_OPTIONS, paramsSchema, type Params } from './core/request/params';
+import { RUN_OPTIONS, paramsSchema, reasoningSchema, type Params } from './core/request/params';
 import type { FinishReason, ProviderErrorKind } from './core/request/stream';
-import { MAX_PROMPT_CHARS, MAX_SCHEMA_CHARS, MAX_TOOLS, MAX_TOOL_RESULT_CHARS } from './protocolLimits';
+import { MAX_IMAGES, MAX_IMAGE_BYTES, MAX_PROMPT_CHARS, MAX_SCHEMA_CHARS, MAX_TOOLS, MAX_TOOL_RESULT_CHARS } from './protocolLimits';
 
-export { paramsSchema, MAX_PROMPT_CHARS, MAX_SCHEMA_CHARS, MAX_TOOLS, MAX_TOOL_RESULT_CHARS };
+export { paramsSchema, MAX_IMAGES, MAX_IMAGE_BYTES, MAX_PROMPT_CHARS, MAX_SCHEMA_CHARS, MAX_TOOLS, MAX_TOOL_RESULT_CHARS };
 
 const text = (max: number) => z.string().check(z.maxLength(max, `is longer than ${max} characters`));
 const id = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'is not a deployment id'));
@@ -33,6 +33,14 @@ const responseFormatSchema = z.union([
   z.strictObject({ name: toolName, schema: jsonSchema, strict: z.optional(z.boolean()) }),
 ]);
 /** A tool-call id as a cloud makes it (call_…, tooluse_…, Fanout's own for Gemini): printable, no spaces. */
+/** An image the host stored: its sha256 (the file's name in storage) and media type; never its bytes. */
+const imageRefSchema = z.strictObject({
+  hash: z.string().check(z.regex(/^[a-f0-9]{64}$/, 'is not a sha256 hash')),
+  mediaType: z.string().check(z.regex(/^image\/[a-z0-9.+-]{1,40}$/, 'is not an image media type')),
+  name: z.optional(z.string().check(z.regex(/^[^\u0000-\u001f/\\]{1,200}$/, 'is not a file name'))),
+});
+/** The most base64 characters an image of MAX_IMAGE_BYTES takes. */
+const MAX_IMAGE_BASE64 = Math.ceil(MAX_IMAGE_BYTES / 3) * 4;
 const toolCallId = z.string().check(z.regex(/^[\x21-\x7e]{1,256}$/, 'is not a tool-call id'));
 
 const runSchema = z.strictObject({
@@ -46,6 +54,9 @@ const runSchema = z.strictObject({
   tools: z.optional(z.array(toolSchema).check(z.maxLength(MAX_TOOLS, `offers more than ${MAX_TOOLS} tools`))),
   toolChoice: z.optional(toolChoiceSchema),
   responseFormat: z.optional(responseFormatSchema),
+  reasoning: z.optional(reasoningSchema),
+  /** Images the host stored (by hash), added to the prompt's user turn. */
+  images: z.optional(z.array(imageRefSchema).check(z.maxLength(MAX_IMAGES, `attaches more than ${MAX_IMAGES} images`))),
 }).check(
   z.refine((run) => new Set((run.tools ?? []).map((tool) => tool.name)).size === (run.tools ?? []).length, { message: 'names one tool twice', path: ['tools'] }),
   z.refine((run) => typeof run.toolChoice !== 'object' || (run.tools ?? []).some((tool) => tool.name === (run.toolChoice as { name: string }).name), { message: 'names a tool that is not offered', path: ['toolChoice'] }),
@@ -77,6 +88,14 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   followUpSchema,
   toolResultsSchema,
   z.strictObject({ type: z.literal('stop') }),
+  /** Attach images: the host opens its file picker. */
+  z.strictObject({ type: z.literal('pickImages') }),
+  /** A pasted or dropped image: its bytes, once, for the host to check and store by hash (the webview keeps only the hash). */
+  z.strictObject({
+    type: z.literal('addImage'),
+    name: z.string().check(z.regex(/^[^\u0000-\u001f]{1,200}$/, 'is not a file name')),
+    data: z.string().check(z.minLength(4, 'is empty'), z.maxLength(MAX_IMAGE_BASE64, `is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB`), z.regex(/^[A-Za-z0-9+/]+={0,2}$/, 'is not base64')),
+  }),
   z.strictObject({ type: z.literal('rerunColumn'), deploymentId: id }),
   z.strictObject({ type: z.literal('copy'), deploymentId: id }),
   z.strictObject({ type: z.literal('insert'), deploymentId: id }),
@@ -137,7 +156,12 @@ export type ColumnStatus = 'waiting' | 'streaming' | 'ok' | 'error' | 'cancelled
 export interface ColumnMetrics {
   ttftMs: number | null;
   totalMs: number | null;
+  /** Visible output tokens per second (reasoning left out); null when the cloud streamed reasoning it does not count. */
   tokensPerSecond: number | null;
+  /** Reasoning tokens (inside outputTokens); null where the cloud does not count them. */
+  reasoningTokens?: number | null;
+  /** Time to the first reasoning token, beside ttftMs (the first visible token). */
+  ttfrMs?: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
@@ -167,6 +191,19 @@ export interface ColumnResult {
   warnings: string[];
   /** When JSON was asked: how, whether the answer follows the schema, and the parsed JSON. */
   structured: StructuredView | null;
+  /** The reasoning the cloud streamed (null when none); `redactedReasoning`: blocks the cloud sent encrypted only. */
+  reasoning?: string | null;
+  redactedReasoning?: number;
+}
+
+/** An attached image as the webview shows it: a resource URI of the stored file, never its bytes. */
+export interface ImageView {
+  hash: string;
+  mediaType: string;
+  name: string;
+  bytes: number;
+  /** The webview URI of the stored file; null when the file is gone from storage. */
+  uri: string | null;
 }
 
 export interface ToolCallView {
@@ -234,6 +271,9 @@ export interface PlaygroundState {
   tools?: string;
   toolChoice?: string;
   format?: FormatDraft;
+  /** Reasoning as typed: '' (the model's default), an effort, or a budget of thinking tokens. */
+  reasoning?: string;
+  images?: ImageView[];
 }
 
 export type HostMessage =
@@ -243,13 +283,22 @@ export type HostMessage =
   | { type: 'history'; history: HistorySummary[]; historyEnabled: boolean }
   /** `threads`: the earlier turns of each column started (a conversation going on), shown above its new answer. */
   | { type: 'runStarted'; runId: string; deploymentIds: string[]; repeat: number; iteration: number; prompt: PlaygroundState | null; threads?: Record<string, TurnView[]> }
-  | { type: 'deltas'; runId: string; chunks: Array<{ deploymentId: string; text: string }> }
-  | { type: 'columnStatus'; runId: string; deploymentId: string; status: ColumnStatus; note: string | null; ttftMs: number | null }
+  /** `reasoning`: the chunk is reasoning text, shown in the column's folded Reasoning section. */
+  | { type: 'deltas'; runId: string; chunks: DeltaChunk[] }
+  | { type: 'columnStatus'; runId: string; deploymentId: string; status: ColumnStatus; note: string | null; ttftMs: number | null; ttfrMs?: number | null }
+  /** The host stored these images: the prompt shows them. */
+  | { type: 'imagesAdded'; images: ImageView[] }
   | { type: 'columnResult'; runId: string; result: ColumnResult }
   | { type: 'runFinished'; runId: string; badges: Badges; summary: RunSpread[] | null }
   | { type: 'notice'; level: 'info' | 'error'; text: string }
   /** Fill the prompt (from an editor selection) and check these deployments. */
-  | { type: 'setPrompt'; prompt: string; selected: string[]; system?: string; params?: PlaygroundState['params']; variables?: Record<string, string> };
+  | { type: 'setPrompt'; prompt: string; selected: string[]; system?: string; params?: PlaygroundState['params']; variables?: Record<string, string> } & Pick<PlaygroundState, 'tools' | 'toolChoice' | 'format' | 'reasoning' | 'images'>;
+
+export interface DeltaChunk {
+  deploymentId: string;
+  text: string;
+  reasoning?: boolean;
+}
 
 /** The message of one type, for handler tables (one handler per type on each side). */
 export type HostMessageOf<Type extends HostMessage['type']> = Extract<HostMessage, { type: Type }>;

@@ -1,6 +1,7 @@
 /** One deployment's column: status, live metrics, the streamed answer, and the fix when it fails. */
 import type { ColumnAction, ColumnMetrics, ColumnResult, ColumnStatus, DeploymentView, TurnView } from '../protocol';
 import { structuredElement, toolCallsElement, turnsElement, warningsElement } from './columnDetails';
+import { ColumnReasoning } from './columnReasoning';
 import { formatCost, formatMs, formatNumber, h } from './dom';
 import { MarkdownStream } from './markdownStream';
 
@@ -9,6 +10,8 @@ export interface ColumnSnapshot {
   status: ColumnStatus;
   text: string;
   result: ColumnResult | null;
+  /** Reasoning streamed before the result came (a stream cut by a reload). */
+  reasoning?: string;
   /** The earlier turns of its thread (absent in a state saved before conversations). */
   turns?: TurnView[];
 }
@@ -23,14 +26,19 @@ export interface ColumnCallbacks {
   compareToggled: () => void;
 }
 
-const METRICS: Array<[keyof ColumnMetrics, string, string]> = [
-  ['ttftMs', 'ttft', 'first token'],
-  ['totalMs', 'total', 'total'],
-  ['tokensPerSecond', 'tps', 'tokens/s'],
-  ['inputTokens', 'input', 'in'],
-  ['outputTokens', 'output', 'out'],
-  ['costUsd', 'cost', 'cost'],
+/** Each metric: its field, its hook (data-metric), its label, what it means. The reasoning ones show when a column reasons. */
+const METRICS: Array<[keyof ColumnMetrics, string, string, string]> = [
+  ['ttftMs', 'ttft', 'first token', 'Time to the first visible token'],
+  ['ttfrMs', 'ttfr', 'first reasoning', 'Time to the first reasoning token'],
+  ['totalMs', 'total', 'total', 'Total time, to the last byte'],
+  ['tokensPerSecond', 'tps', 'visible tok/s', 'Visible output tokens per second (reasoning left out), after the first visible token'],
+  ['inputTokens', 'input', 'in', 'Input tokens'],
+  ['outputTokens', 'output', 'out', 'Output tokens, reasoning included'],
+  ['reasoningTokens', 'reasoning', 'reasoning', 'Reasoning tokens (inside out)'],
+  ['costUsd', 'cost', 'cost', 'Cost of this answer'],
 ];
+const REASONING_METRICS = ['ttfr', 'reasoning'];
+const BUDGET_SPENT = /spent its whole output budget/;
 
 const STATUS_TEXT: Record<ColumnStatus, string> = { waiting: 'waiting', streaming: 'streaming', ok: 'done', error: 'failed', cancelled: 'stopped' };
 
@@ -40,6 +48,9 @@ export class Column {
   status: ColumnStatus = 'waiting';
   result: ColumnResult | null = null;
   ttftMs: number | null = null;
+  ttfrMs: number | null = null;
+  readonly reasoning: ColumnReasoning;
+  private readonly budgetWarning = h('p', { class: 'budget-warning', role: 'alert', hidden: true });
   private readonly statusElement: HTMLElement;
   private readonly noteElement: HTMLElement;
   private readonly badgesElement: HTMLElement;
@@ -57,11 +68,12 @@ export class Column {
     this.errorElement = h('div', { class: 'error', role: 'alert', hidden: true });
     this.footer = h('footer', { class: 'column-footer' });
     const metrics = h('dl', { class: 'metrics' });
-    for (const [, hook, label] of METRICS) {
+    for (const [, hook, label, meaning] of METRICS) {
       const value = h('dd', { 'data-metric': hook }, '—');
       this.metricElements.set(hook, value);
-      metrics.append(h('div', {}, h('dt', {}, label), value));
+      metrics.append(h('div', { title: meaning, hidden: REASONING_METRICS.includes(hook) }, h('dt', {}, label), value));
     }
+    this.reasoning = new ColumnReasoning(deployment.id);
     this.comparePick = h('input', { type: 'checkbox', class: 'compare-pick', 'aria-label': `Compare the answer of ${deployment.id}`, onchange: () => callbacks.compareToggled() });
     this.buttons = [
       h('button', { class: 'secondary', type: 'button', title: 'Copy the answer', onclick: () => callbacks.copy(deployment.id) }, 'Copy'),
@@ -81,7 +93,8 @@ export class Column {
       metrics,
       h('div', { class: 'column-actions' }, ...this.buttons, h('label', { class: 'compare-label' }, this.comparePick, 'compare')),
       this.errorElement,
-      h('div', { class: 'column-body' }, turnsElement(turns), output, this.details),
+      this.budgetWarning,
+      h('div', { class: 'column-body' }, turnsElement(turns), this.reasoning.element, output, this.details),
       this.footer);
     this.setButtonsEnabled(false);
   }
@@ -103,6 +116,10 @@ export class Column {
   /** While streaming: the elapsed time so far, and the first-token time once known. */
   showLive(elapsedMs: number): void {
     if (this.ttftMs !== null) this.metricElements.get('ttft')!.textContent = formatMs(this.ttftMs);
+    if (this.ttfrMs !== null) {
+      this.showReasoningMetrics();
+      this.metricElements.get('ttfr')!.textContent = formatMs(this.ttfrMs);
+    }
     this.metricElements.get('total')!.textContent = formatMs(elapsedMs);
   }
 
@@ -122,10 +139,16 @@ export class Column {
     };
     for (const [hook, text] of Object.entries(values)) this.metricElements.get(hook)!.textContent = text;
     this.metricElements.get('cost')!.title = result.costNote ?? '';
+    this.showReasoning(result);
     const calls = result.toolCalls ?? [];
     this.setButtonsEnabled(result.text.length > 0);
     this.buttons[3]!.disabled = result.status !== 'ok' || calls.some((call) => call.awaiting);
-    this.details.replaceChildren(...[toolCallsElement(calls), structuredElement(result.structured ?? null), warningsElement(result.warnings ?? [])].filter((element) => element !== null));
+    // an answer that spent its whole budget thinking says so where it cannot be missed; the other warnings stay quiet
+    const warnings = result.warnings ?? [];
+    const spent = warnings.find((warning) => BUDGET_SPENT.test(warning));
+    this.budgetWarning.hidden = !spent;
+    this.budgetWarning.textContent = spent ?? '';
+    this.details.replaceChildren(...[toolCallsElement(calls), structuredElement(result.structured ?? null), warningsElement(warnings.filter((warning) => warning !== spent))].filter((element) => element !== null));
     if (result.error) {
       const stopped = result.status === 'cancelled';
       this.errorElement.hidden = false;
@@ -154,6 +177,26 @@ export class Column {
     this.footer.replaceChildren(...notes.map((note) => h('span', {}, note)));
   }
 
+  /** The reasoning section and metrics of a finished answer: tokens ("—" where the cloud does not count them), first reasoning. */
+  private showReasoning(result: ColumnResult): void {
+    const { reasoningTokens, ttfrMs } = result.metrics;
+    const redacted = result.redactedReasoning ?? 0;
+    this.reasoning.finish(result.reasoning ?? null, reasoningTokens, redacted);
+    if (!result.reasoning && !reasoningTokens && (ttfrMs ?? null) === null && redacted === 0) return;
+    this.showReasoningMetrics();
+    const tokens = this.metricElements.get('reasoning')!;
+    tokens.textContent = formatNumber(reasoningTokens ?? null);
+    tokens.title = reasoningTokens === null || reasoningTokens === undefined ? 'this cloud does not count reasoning' : '';
+    this.metricElements.get('ttfr')!.textContent = formatMs(ttfrMs ?? null);
+    if (result.metrics.tokensPerSecond === null && result.reasoning && (reasoningTokens ?? null) === null) {
+      this.metricElements.get('tps')!.title = 'not known: this cloud streamed reasoning it does not count, so the visible share of the output is unknown';
+    }
+  }
+
+  private showReasoningMetrics(): void {
+    for (const hook of REASONING_METRICS) this.metricElements.get(hook)!.parentElement!.hidden = false;
+  }
+
   setBadges(labels: string[]): void {
     this.badgesElement.replaceChildren(...labels.map((label) => h('span', { class: 'badge' }, label)));
   }
@@ -163,6 +206,6 @@ export class Column {
   }
 
   snapshot(): ColumnSnapshot {
-    return { id: this.deployment.id, status: this.status, text: this.stream.value, result: this.result, turns: [...this.turns] };
+    return { id: this.deployment.id, status: this.status, text: this.stream.value, result: this.result, turns: [...this.turns], ...(this.reasoning.value ? { reasoning: this.reasoning.value } : {}) };
   }
 }

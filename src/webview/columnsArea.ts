@@ -2,7 +2,7 @@
  * The results: one column per deployment, the badges of the fastest and cheapest, and the comparison chart.
  * Streamed text is rendered at most once per animation frame, only for the columns that got some.
  */
-import type { Badges, ColumnResult, ColumnStatus, RunSpread, ToolCallView, TurnView, WebviewMessage } from '../protocol';
+import type { Badges, ColumnResult, ColumnStatus, DeltaChunk, RunSpread, ToolCallView, TurnView, WebviewMessage } from '../protocol';
 import { renderChart } from './chart';
 import { Column, type ColumnCallbacks, type ColumnSnapshot } from './column';
 import { formatMs, h } from './dom';
@@ -61,6 +61,7 @@ export class ColumnsArea {
       else {
         column.stream.reset(snapshot.text);
         column.stream.render();
+        if (snapshot.reasoning) column.reasoning.append(snapshot.reasoning);
         column.setStatus(snapshot.status === 'streaming' || snapshot.status === 'waiting' ? 'cancelled' : snapshot.status);
       }
     }
@@ -68,19 +69,24 @@ export class ColumnsArea {
     this.updateChart();
   }
 
-  appendText(chunks: ReadonlyArray<{ deploymentId: string; text: string }>): void {
+  appendText(chunks: readonly DeltaChunk[]): void {
     for (const chunk of chunks) {
       const column = this.columns.get(chunk.deploymentId);
       if (!column) continue;
+      if (chunk.reasoning) {
+        column.reasoning.append(chunk.text);
+        continue;
+      }
       column.stream.append(chunk.text);
       this.dirty.add(column);
     }
   }
 
-  setStatus(deploymentId: string, status: ColumnStatus, note: string | null, ttftMs: number | null): void {
+  setStatus(deploymentId: string, status: ColumnStatus, note: string | null, ttftMs: number | null, ttfrMs: number | null = null): void {
     const column = this.columns.get(deploymentId);
     if (!column) return;
     if (ttftMs !== null) column.ttftMs = ttftMs;
+    if (ttfrMs !== null) column.ttfrMs = ttfrMs;
     column.setStatus(status, note);
   }
 

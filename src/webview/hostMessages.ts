@@ -45,8 +45,8 @@ export function hostMessageHandlers(views: PlaygroundViews): HostMessageHandlers
       store.startRun(message.runId, message.iteration, message.repeat);
       if (message.prompt) {
         // a full run (or a reopened one): new columns, and the inputs it was made with
-        const { system, prompt, variables } = message.prompt;
-        form.fill({ system, prompt, variables });
+        const { system, prompt, variables, reasoning, images } = message.prompt;
+        form.fill({ system, prompt, variables, reasoning, images });
         if (message.prompt.tools !== undefined) tools.fill(message.prompt.tools, message.prompt.toolChoice ?? 'auto');
         if (message.prompt.format) format.fill(message.prompt.format);
         columns.build(message.deploymentIds, message.threads);
@@ -63,7 +63,7 @@ export function hostMessageHandlers(views: PlaygroundViews): HostMessageHandlers
       if (message.runId === store.runId) columns.appendText(message.chunks);
     },
     columnStatus: (message) => {
-      if (message.runId === store.runId) columns.setStatus(message.deploymentId, message.status, message.note, message.ttftMs);
+      if (message.runId === store.runId) columns.setStatus(message.deploymentId, message.status, message.note, message.ttftMs, message.ttfrMs ?? null);
     },
     columnResult: (message) => {
       columns.finish(message.result);
@@ -80,8 +80,11 @@ export function hostMessageHandlers(views: PlaygroundViews): HostMessageHandlers
       store.save();
     },
     notice: (message) => notice.show(message.level, message.text),
+    imagesAdded: (message) => store.addImages(message.images),
     setPrompt: (message) => {
-      form.fill({ prompt: message.prompt, system: message.system, variables: message.variables, params: message.params });
+      form.fill({ prompt: message.prompt, system: message.system, variables: message.variables, params: message.params, reasoning: message.reasoning, images: message.images });
+      if (message.tools !== undefined) tools.fill(message.tools, message.toolChoice ?? 'auto');
+      if (message.format) format.fill(message.format);
       store.select(message.selected.filter((id) => store.deployments.some((deployment) => deployment.id === id && deployment.runnable)));
       form.focusPrompt();
     },

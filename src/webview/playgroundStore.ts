@@ -3,8 +3,10 @@
  * them back), what the host said (deployments, sets) and the run going on. Views change it through its methods
  * and subscribe to the topics they show; the store never touches the DOM.
  */
+import { parseReasoning } from '../core/request/parameterSpecs';
 import { variablesIn } from '../core/request/template';
-import type { Badges, DeploymentView, FormatDraft, PlaygroundState, RunRequest } from '../protocol';
+import type { Badges, DeploymentView, FormatDraft, ImageView, PlaygroundState, RunRequest } from '../protocol';
+import { MAX_IMAGES } from '../protocolLimits';
 import type { ColumnSnapshot } from './column';
 import { checkSchema, checkTools, isToolName } from './toolsCheck';
 
@@ -18,8 +20,10 @@ export interface SavedState extends PlaygroundState {
   badges: Badges | null;
 }
 
-/** What a view can listen to: `deployments` (the list), `selection` (which are checked), `sets`, `draft` (the inputs), `run`. */
+/** What a view can listen to: `deployments` (the list), `selection` (which are checked), `sets`, `draft` (the inputs, images too), `run`. */
 export type StoreTopic = 'deployments' | 'selection' | 'sets' | 'draft' | 'run';
+
+export type ProblemKind = 'parameters' | 'reasoning' | 'repeat';
 
 export interface ActiveRun {
   startedAt: number;
@@ -31,11 +35,13 @@ export interface ActiveRun {
 const SAVED_TEXT_LIMIT = 200_000;
 
 function bounded(snapshot: ColumnSnapshot): ColumnSnapshot {
-  if (snapshot.text.length <= SAVED_TEXT_LIMIT) return snapshot;
+  const long = (text: string | null | undefined): boolean => (text?.length ?? 0) > SAVED_TEXT_LIMIT;
+  if (!long(snapshot.text) && !long(snapshot.reasoning) && !long(snapshot.result?.reasoning)) return snapshot;
   return {
     ...snapshot,
     text: snapshot.text.slice(0, SAVED_TEXT_LIMIT),
-    result: snapshot.result ? { ...snapshot.result, text: snapshot.result.text.slice(0, SAVED_TEXT_LIMIT) } : null,
+    ...(snapshot.reasoning !== undefined ? { reasoning: snapshot.reasoning.slice(0, SAVED_TEXT_LIMIT) } : {}),
+    result: snapshot.result ? { ...snapshot.result, text: snapshot.result.text.slice(0, SAVED_TEXT_LIMIT), reasoning: snapshot.result.reasoning?.slice(0, SAVED_TEXT_LIMIT) ?? null } : null,
   };
 }
 
@@ -47,7 +53,7 @@ export class PlaygroundStore {
   private deploymentList: DeploymentView[] = [];
   private setList: Record<string, string[]> = {};
   /** The first wrong input of each kind, named with its range; a wrong value is never clamped or sent. */
-  private readonly problems: { parameters?: string | undefined; repeat?: string | undefined } = {};
+  private readonly problems: Partial<Record<ProblemKind, string>> = {};
   private activeRun: ActiveRun | null = null;
   private latestRunId = '';
   private readonly listeners = new Map<StoreTopic, Set<() => void>>();
@@ -65,6 +71,9 @@ export class PlaygroundStore {
       tools: saved?.tools ?? '',
       toolChoice: saved?.toolChoice ?? 'auto',
       format: saved?.format ?? PLAIN_FORMAT,
+      reasoning: saved?.reasoning ?? '',
+      // a reference (hash, media type, resource URI), never the image's bytes
+      images: saved?.images ?? [],
     };
     this.restoredColumns = saved?.columns ?? [];
     this.currentBadges = saved?.badges ?? null;
@@ -116,7 +125,7 @@ export class PlaygroundStore {
     if (selected.length === 0) return 'Check at least one deployment.';
     if (!prompt.trim()) return 'Write a prompt.';
     if (missing.length) return `Fill {{${missing[0]}}}.`;
-    return this.problems.parameters ?? this.problems.repeat ?? this.shapeProblem() ?? '';
+    return this.problems.parameters ?? this.problems.reasoning ?? this.problems.repeat ?? this.shapeProblem() ?? '';
   }
 
   /** What is wrong with the tools, the tool choice or the schema as typed, if anything. */
@@ -139,17 +148,23 @@ export class PlaygroundStore {
     const variables = Object.fromEntries(variablesIn(system, prompt).map((name) => [name, this.draft.variables[name] ?? '']));
     const tools = checkTools(this.draft.tools).value ?? [];
     const schema = format.mode === 'schema' ? checkSchema(format.schema).value : undefined;
+    const reasoning = parseReasoning(this.draft.reasoning).value;
+    const images = this.draft.images.map((image) => ({ hash: image.hash, mediaType: image.mediaType, name: image.name }));
     return {
       type: 'run', system, prompt, variables, params, deploymentIds: selected, repeat,
       ...(tools.length ? { tools, toolChoice: toolChoice.startsWith('tool:') ? { name: toolChoice.slice(5) } : (toolChoice as 'auto' | 'none' | 'required') } : {}),
       ...(format.mode === 'json' ? { responseFormat: 'json' as const } : {}),
       ...(schema ? { responseFormat: { name: format.name, schema, strict: format.strict } } : {}),
+      ...(reasoning ? { reasoning } : {}),
+      ...(images.length ? { images } : {}),
     };
   }
 
   // ── the inputs ──
   /** Takes what was typed (or what the host filled in); variables are merged into the ones already known. */
-  updateDraft(change: Partial<Pick<Draft, 'system' | 'prompt' | 'variables' | 'params' | 'tools' | 'toolChoice' | 'format'>>): void {
+  updateDraft(change: Partial<Pick<Draft, 'system' | 'prompt' | 'variables' | 'params' | 'tools' | 'toolChoice' | 'format' | 'reasoning' | 'images'>>): void {
+    if (change.reasoning !== undefined) this.draft.reasoning = change.reasoning;
+    if (change.images !== undefined) this.draft.images = change.images.slice(0, MAX_IMAGES);
     if (change.tools !== undefined) this.draft.tools = change.tools;
     if (change.toolChoice !== undefined) this.draft.toolChoice = change.toolChoice;
     if (change.format !== undefined) this.draft.format = change.format;
@@ -161,7 +176,17 @@ export class PlaygroundStore {
     this.notify('draft');
   }
 
-  setProblem(kind: 'parameters' | 'repeat', problem: string | undefined): void {
+  /** Images the host stored, after those attached already (the same image once). */
+  addImages(images: readonly ImageView[]): void {
+    const known = new Set(this.draft.images.map((image) => image.hash));
+    this.updateDraft({ images: [...this.draft.images, ...images.filter((image) => !known.has(image.hash))] });
+  }
+
+  removeImage(hash: string): void {
+    this.updateDraft({ images: this.draft.images.filter((image) => image.hash !== hash) });
+  }
+
+  setProblem(kind: ProblemKind, problem: string | undefined): void {
     if (this.problems[kind] === problem) return;
     this.problems[kind] = problem;
     this.notify('draft');

@@ -1,9 +1,11 @@
-/** The inputs of a run: the system prompt, the prompt, a value for each `{{variable}}`, and the parameters. */
+/** The inputs of a run: the system prompt, the prompt and its images, a value for each `{{variable}}`, the parameters and reasoning. */
 import { variablesIn } from '../core/request/template';
 import type { PlaygroundState } from '../protocol';
 import { h } from './dom';
+import type { ImageAttachments } from './imageAttachments';
 import { ParameterFields } from './parameterFields';
 import type { PlaygroundStore } from './playgroundStore';
+import { ReasoningField } from './reasoningField';
 
 export class PromptForm {
   /** In order, each a direct child of the inputs column. */
@@ -12,16 +14,24 @@ export class PromptForm {
   private readonly prompt = h('textarea', { id: 'prompt', rows: 7, placeholder: 'Write the prompt. {{name}} makes a variable.', 'aria-label': 'Prompt' });
   private readonly variables = h('div', { class: 'variables', 'aria-label': 'Variables' });
   private readonly parameters: ParameterFields;
+  private readonly reasoning: ReasoningField;
 
-  constructor(private readonly store: PlaygroundStore) {
+  constructor(private readonly store: PlaygroundStore, images: ImageAttachments) {
     this.parameters = new ParameterFields((params, problem) => {
       store.setProblem('parameters', problem);
       store.updateDraft({ params });
     });
-    const { system, prompt, params } = store.inputs;
+    this.reasoning = new ReasoningField((reasoning, problem) => {
+      store.setProblem('reasoning', problem);
+      store.updateDraft({ reasoning });
+    });
+    this.parameters.element.append(this.reasoning.element);
+    const { system, prompt, params, reasoning } = store.inputs;
     this.system.value = system;
     this.prompt.value = prompt;
     this.parameters.fill(params);
+    this.reasoning.fill(reasoning);
+    images.listenOn(this.prompt);
     for (const element of [this.system, this.prompt]) element.addEventListener('input', () => {
       this.renderVariables();
       store.updateDraft({ system: this.system.value, prompt: this.prompt.value });
@@ -29,21 +39,29 @@ export class PromptForm {
     this.elements = [
       h('details', { class: 'system', open: system !== '' }, h('summary', {}, 'System prompt'), this.system),
       h('label', { class: 'block-label', for: 'prompt' }, 'Prompt'), this.prompt,
+      images.element,
       this.variables,
       this.parameters.element,
     ];
     this.renderVariables();
     store.setProblem('parameters', this.parameters.read().problem);
+    store.setProblem('reasoning', this.reasoning.read().problem);
   }
 
   /** Fills in what the host sent (a reopened run, a prompt file, an editor selection); the rest stays as typed. */
-  fill(content: Partial<Pick<PlaygroundState, 'system' | 'prompt' | 'variables' | 'params'>>): void {
+  fill(content: Partial<Pick<PlaygroundState, 'system' | 'prompt' | 'variables' | 'params' | 'reasoning' | 'images'>>): void {
     if (content.system !== undefined) this.system.value = content.system;
     if (content.prompt !== undefined) this.prompt.value = content.prompt;
     if (content.params) this.parameters.fill(content.params);
+    if (content.reasoning !== undefined) this.reasoning.fill(content.reasoning);
     const { params, problem } = this.parameters.read();
+    const reasoning = this.reasoning.read();
     this.store.setProblem('parameters', problem);
-    this.store.updateDraft({ system: this.system.value, prompt: this.prompt.value, ...(content.variables ? { variables: content.variables } : {}), params });
+    this.store.setProblem('reasoning', reasoning.problem);
+    this.store.updateDraft({
+      system: this.system.value, prompt: this.prompt.value, ...(content.variables ? { variables: content.variables } : {}), params, reasoning: reasoning.text,
+      ...(content.images ? { images: content.images } : {}),
+    });
     this.renderVariables();
   }
 

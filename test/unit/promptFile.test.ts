@@ -6,9 +6,24 @@ describe('prompt files', () => {
     const result = await parsePromptFile('---\ndeployments: [gpt, claude]\nsystem: Be brief.\ntemperature: 0.2\nmaxTokens: 300\nvariables:\n  audience: developers\n  n: 3\n---\nExplain TCP to {{audience}} in {{n}} lines.\n');
     assert.deepEqual(result, { ok: true, file: {
       prompt: 'Explain TCP to {{audience}} in {{n}} lines.', system: 'Be brief.', deployments: ['gpt', 'claude'],
-      messages: [{ role: 'user', content: 'Explain TCP to {{audience}} in {{n}} lines.' }], tools: null, toolChoice: null, responseFormat: null,
+      messages: [{ role: 'user', content: 'Explain TCP to {{audience}} in {{n}} lines.' }], tools: null, toolChoice: null, responseFormat: null, reasoning: null,
       params: { temperature: 0.2, maxTokens: 300 }, variables: { audience: 'developers', n: '3' }, bodyLine: 9,
     } });
+  });
+
+  it('reads reasoning from the front matter by the one rule the CLI uses: an effort or a budget of thinking tokens', async () => {
+    const cases: Array<[string, unknown]> = [['high', { effort: 'high' }], ['minimal', { effort: 'minimal' }], ['8000', { budgetTokens: 8000 }], ['"2048"', { budgetTokens: 2048 }], ['default', null]];
+    for (const [value, expected] of cases) {
+      const result = await parsePromptFile(`---\nreasoning: ${value}\n---\nThink.`);
+      assert.ok(result.ok, !result.ok ? result.problem : '');
+      assert.deepEqual(result.file.reasoning, expected, value);
+    }
+    for (const value of ['extreme', '50', '1000000', '1.5']) {
+      const result = await parsePromptFile(`---\nreasoning: ${value}\n---\nThink.`);
+      assert.match(!result.ok ? result.problem : '', /^front matter: reasoning: "[^"]+" is not valid: use minimal, low, medium, high, or a whole number of thinking tokens from 128 to 128000\.$/, value);
+    }
+    const typo = await parsePromptFile('---\nreasonning: high\n---\nThink.');
+    assert.match(!typo.ok ? typo.problem : '', /did you mean "reasoning"\?/);
   });
 
   it('a file without front matter is all prompt', async () => {

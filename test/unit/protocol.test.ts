@@ -1,10 +1,13 @@
 /** Every message from the webview is untrusted: valid ones pass, everything else is rejected without throwing. */
 import * as assert from 'node:assert/strict';
-import { MAX_PROMPT_CHARS, MAX_TOOL_RESULT_CHARS, validateWebviewMessage } from '../../src/protocol';
+import { MAX_IMAGES, MAX_IMAGE_BYTES, MAX_PROMPT_CHARS, MAX_TOOL_RESULT_CHARS, validateWebviewMessage } from '../../src/protocol';
 
 const run = { type: 'run', system: '', prompt: 'Hello {{name}}', variables: { name: 'you' }, params: { temperature: 0.2, maxTokens: 100 }, deploymentIds: ['gpt', 'claude'], repeat: 3 };
 const weather = { name: 'get_weather', description: 'The weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
 const runWithTools = { ...run, tools: [weather], toolChoice: { name: 'get_weather' }, responseFormat: { name: 'answer', schema: { type: 'object' }, strict: true } };
+const image = { hash: 'a'.repeat(64), mediaType: 'image/png', name: 'chart.png' };
+const runWithReasoning = { ...run, reasoning: { effort: 'high' }, images: [image, { hash: 'b'.repeat(64), mediaType: 'image/jpeg' }] };
+const addImage = { type: 'addImage', name: 'pasted image.png', data: 'iVBORw0KGgo=' };
 const followUp = { type: 'followUp', text: 'And tomorrow?', deploymentIds: ['gpt'] };
 const toolResults = { type: 'toolResults', results: [{ deploymentId: 'gpt', toolCallId: 'call_abc123', content: '{"temperatureC": 21}' }, { deploymentId: 'claude', toolCallId: 'tooluse_Xy-9', content: 'no data', isError: true }] };
 
@@ -15,6 +18,7 @@ describe('webview → host message validation', () => {
     { type: 'action', action: 'setApiKey', deploymentId: 'azure-4o' }, { type: 'openHistory', entryId: '0b8f3a2c-1111-4aaa-8bbb-123456789abc' },
     { type: 'saveSet', name: 'cheap ones', deploymentIds: ['gpt'] }, { type: 'deleteSet', name: 'cheap ones' },
     runWithTools, { ...run, tools: [weather], toolChoice: 'required', responseFormat: 'json' }, followUp, toolResults,
+    runWithReasoning, { ...run, reasoning: { budgetTokens: 8000 } }, { ...run, reasoning: { effort: 'minimal' } }, { type: 'pickImages' }, addImage,
   ];
   for (const message of valid) {
     it(`accepts ${(message as { type: string }).type}`, () => assert.equal(validateWebviewMessage(message).ok, true, JSON.stringify(validateWebviewMessage(message))));
@@ -37,6 +41,15 @@ describe('webview → host message validation', () => {
     ['a follow-up to a path', { ...followUp, deploymentIds: ['../etc'] }], ['no tool results', { type: 'toolResults', results: [] }],
     ['a tool-call id with spaces', { type: 'toolResults', results: [{ deploymentId: 'gpt', toolCallId: 'call 1; rm', content: 'x' }] }],
     ['a tool result that is not text', { type: 'toolResults', results: [{ deploymentId: 'gpt', toolCallId: 'call_1', content: { a: 1 } }] }],
+    ['an unknown reasoning effort', { ...run, reasoning: { effort: 'extreme' } }], ['a reasoning budget below the minimum', { ...run, reasoning: { budgetTokens: 10 } }],
+    ['a reasoning budget that is not whole', { ...run, reasoning: { budgetTokens: 1000.5 } }], ['reasoning as text', { ...run, reasoning: 'high' }],
+    ['reasoning with both effort and budget', { ...run, reasoning: { effort: 'high', budgetTokens: 1000 } }],
+    ['an image hash that is a path', { ...run, images: [{ ...image, hash: '../../etc/passwd' }] }], ['an image that is not an image type', { ...run, images: [{ ...image, mediaType: 'text/html' }] }],
+    ['an image with its bytes in the run', { ...run, images: [{ ...image, data: 'iVBORw0KGgo=' }] }], ['an image name with a slash', { ...run, images: [{ ...image, name: 'a/b.png' }] }],
+    [`more than ${MAX_IMAGES} images`, { ...run, images: Array.from({ length: MAX_IMAGES + 1 }, () => image) }],
+    ['a pasted image that is not base64', { ...addImage, data: '<script>alert(1)</script>' }], ['a pasted image with no data', { ...addImage, data: '' }],
+    ['a pasted image with a control character in its name', { ...addImage, name: 'a\u0000b' }], ['a pasted image with an extra field', { ...addImage, path: '/etc/passwd' }],
+    ['a file picker with a path', { type: 'pickImages', path: '/etc' }],
     ['a tool result for a bad deployment id', { type: 'toolResults', results: [{ deploymentId: '', toolCallId: 'call_1', content: 'x' }] }],
   ];
   for (const [name, message] of invalid) {
@@ -54,8 +67,8 @@ describe('webview → host message validation', () => {
       const pick = Math.floor(random() * 10);
       return [null, undefined, 0, -1, 1e308, '', 'x'.repeat(Math.floor(random() * 5000)), [], {}, { type: 'run' }][pick];
     };
-    const types = ['ready', 'run', 'stop', 'copy', 'compare', 'export', 'action', 'openHistory', 'saveSet', 'followUp', 'toolResults', 'nope', '__proto__', 'constructor'];
-    const fields = ['deploymentId', 'prompt', 'params', 'format', 'left', 'name', '__proto__', 'repeat', 'text', 'deploymentIds', 'results', 'tools', 'toolChoice', 'responseFormat'];
+    const types = ['ready', 'run', 'stop', 'copy', 'compare', 'export', 'action', 'openHistory', 'saveSet', 'followUp', 'toolResults', 'addImage', 'nope', '__proto__', 'constructor'];
+    const fields = ['deploymentId', 'prompt', 'params', 'format', 'left', 'name', '__proto__', 'repeat', 'text', 'deploymentIds', 'results', 'tools', 'toolChoice', 'responseFormat', 'reasoning', 'images', 'data'];
     let accepted = 0;
     for (let i = 0; i < 5000; i++) {
       const message: Record<string, unknown> = { type: types[Math.floor(random() * types.length)] };
@@ -80,7 +93,7 @@ describe('webview → host message validation', () => {
       copy[key] = mutate(copy[key], depth + 1);
       return copy;
     };
-    const seeds = [runWithTools, followUp, toolResults];
+    const seeds = [runWithTools, followUp, toolResults, runWithReasoning, addImage];
     let accepted = 0;
     for (let i = 0; i < 3000; i++) {
       const message = mutate(seeds[i % seeds.length]);
@@ -91,6 +104,9 @@ describe('webview → host message validation', () => {
         const checked = result.message;
         if (checked.type === 'toolResults') for (const item of checked.results) assert.equal(typeof item.content, 'string');
         if (checked.type === 'followUp') assert.ok(checked.text.length > 0 && checked.deploymentIds.length > 0);
+        if (checked.type === 'run') for (const item of checked.images ?? []) assert.match(item.hash, /^[a-f0-9]{64}$/);
+        if (checked.type === 'run' && checked.reasoning) assert.ok('effort' in checked.reasoning ? ['minimal', 'low', 'medium', 'high'].includes(checked.reasoning.effort) : Number.isInteger(checked.reasoning.budgetTokens));
+        if (checked.type === 'addImage') assert.match(checked.data, /^[A-Za-z0-9+/]+={0,2}$/);
         if (checked.type === 'run' && typeof checked.toolChoice === 'object') assert.ok(checked.tools?.some((tool) => tool.name === (checked.toolChoice as { name: string }).name));
       } else {
         assert.ok(result.reason.length < 300);
@@ -111,6 +127,13 @@ describe('webview → host message validation', () => {
       assert.equal(result.ok, false);
       assert.equal(!result.ok && result.reason, `type "toolResults": results.0.content is longer than ${MAX_TOOL_RESULT_CHARS} characters`);
     });
+  });
+
+  it(`takes a pasted image up to ${MAX_IMAGE_BYTES / 1024 / 1024} MB of base64, and refuses one byte's worth more, saying the limit`, () => {
+    const limit = Math.ceil(MAX_IMAGE_BYTES / 3) * 4;
+    assert.equal(validateWebviewMessage({ ...addImage, data: 'A'.repeat(limit) }).ok, true);
+    const result = validateWebviewMessage({ ...addImage, data: 'A'.repeat(limit + 4) });
+    assert.equal(!result.ok && result.reason, 'type "addImage": data is larger than 50 MB');
   });
 
   it('a schema too deep to write as JSON is refused, not thrown', () => {

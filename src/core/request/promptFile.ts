@@ -7,10 +7,10 @@
 import * as z from 'zod/mini';
 import { closest } from '../config/closest';
 import { describeExpected } from '../config/deployment';
-import { partsOf, type ChatMessage, type ContentPart, type JsonSchema, type ResponseFormat, type ToolChoice, type ToolDefinition } from './chatRequest';
+import { partsOf, type ChatMessage, type ContentPart, type JsonSchema, type Reasoning, type ResponseFormat, type ToolChoice, type ToolDefinition } from './chatRequest';
 import { checkTools, jsonPath, parseToolChoice, schemaNameOf } from './chatRequestSchema';
 import { sniffImageType } from './imageCheck';
-import { PARAMETERS, PARAMETER_NAMES, paramsShape, parameterHint, pickParams, type Params } from './params';
+import { PARAMETERS, PARAMETER_NAMES, REASONING, paramsShape, parameterHint, parseReasoning, pickParams, type Params } from './params';
 import { parseConversation } from './promptConversation';
 
 const schema = z.strictObject({
@@ -25,6 +25,8 @@ const schema = z.strictObject({
   schema: z.optional(z.unknown()),
   /** Image files (relative to the prompt file) added to the last user turn; each typed by its bytes. */
   images: z.optional(z.array(z.string().check(z.minLength(1, 'must name a file')))),
+  /** minimal, low, medium or high, or a budget of thinking tokens (read by `parseReasoning`, as the CLI's --reasoning). */
+  reasoning: z.optional(z.union([z.string(), z.number()])),
 });
 
 export interface PromptFile {
@@ -38,6 +40,8 @@ export interface PromptFile {
   responseFormat: ResponseFormat | null;
   /** The front matter's images, read and typed by their bytes (also added to the last user turn of `messages`); absent without `images`. */
   images?: ContentPart[];
+  /** The front matter's `reasoning`, or null for the model's default. */
+  reasoning: Reasoning | null;
   system: string;
   deployments: string[] | null;
   params: Params;
@@ -48,7 +52,7 @@ export interface PromptFile {
 
 export type PromptFileResult = { ok: true; file: PromptFile } | { ok: false; problem: string };
 
-const FIELDS = ['deployments', 'system', ...PARAMETER_NAMES, 'variables', 'tools', 'toolChoice', 'schema', 'images'];
+const FIELDS = ['deployments', 'system', ...PARAMETER_NAMES, 'variables', 'tools', 'toolChoice', 'schema', 'images', 'reasoning'];
 
 export interface PromptFileOptions {
   /** Reads a file named in the front matter (`tools: tools.json`), relative to the prompt file. Without it, such paths are a problem. */
@@ -152,6 +156,8 @@ export async function parsePromptFile(text: string, options: PromptFileOptions =
     return { ok: false, problem: `front matter: ${field} ${message}${parameter ? ` — ${parameterHint(parameter)}` : ''}` };
   }
   const value = parsed.data;
+  const reasoning = value.reasoning === undefined ? {} : parseReasoning(value.reasoning);
+  if (reasoning.problem) return { ok: false, problem: `front matter: reasoning: ${reasoning.problem.replace(`${REASONING.label} `, '')}` };
   if (!body.trim()) return { ok: false, problem: 'the prompt is empty: write it below the front matter' };
   const tools = await loadTools(value.tools, options);
   if (!tools.ok) return tools;
@@ -184,6 +190,7 @@ export async function parsePromptFile(text: string, options: PromptFileOptions =
       toolChoice,
       responseFormat: responseFormat.value,
       ...(images.value.length ? { images: images.value } : {}),
+      reasoning: reasoning.value ?? null,
       system: value.system ?? '',
       deployments: value.deployments ?? null,
       params: pickParams(value),

@@ -5,7 +5,7 @@
  * time and keeping what other windows appended meanwhile.
  */
 import type { Params } from '../request/params';
-import type { ChatMessage, ResponseFormat, ToolChoice, ToolDefinition } from '../request/chatRequest';
+import type { ChatMessage, Reasoning, ResponseFormat, ToolChoice, ToolDefinition } from '../request/chatRequest';
 import { rm } from 'node:fs/promises';
 import { appendLines, parseJsonLines, readJsonLines, rewriteLines } from './jsonLines';
 import type { DeploymentResult } from '../engine/fanout';
@@ -21,14 +21,20 @@ export interface HistoryEntry {
   results: Array<Pick<DeploymentResult, 'deployment' | 'provider' | 'model' | 'status' | 'text' | 'finishReason' | 'metrics' | 'requestId' | 'costNote'>
     & { error: { kind: string; message: string } | null }
     // since conversations and tools (older entries have none of these)
-    & Partial<Pick<DeploymentResult, 'toolCalls' | 'warnings' | 'structuredOutput' | 'json' | 'schemaValid' | 'schemaErrors'>>>;
+    & Partial<Pick<DeploymentResult, 'toolCalls' | 'warnings' | 'structuredOutput' | 'json' | 'schemaValid' | 'schemaErrors' | 'reasoning'>>>;
   /** Every turn of one conversation is saved as its own entry under one id; the newest holds it all. */
   conversationId?: string;
   tools?: ToolDefinition[];
   toolChoice?: ToolChoice;
   responseFormat?: ResponseFormat;
-  /** Each column's whole thread (user turns, answers, tool calls and their results). */
+  /** Each column's whole thread (user turns, answers, tool calls and their results); image parts keep no bytes. */
   threads?: Record<string, ChatMessage[]>;
+  reasoning?: Reasoning;
+  /**
+   * The prompt's images, by content hash (the bytes are stored once, apart, by the front end): never their base64.
+   * They are the image parts of each thread's prompt turn, in order.
+   */
+  images?: Array<{ hash: string; mediaType: string; name?: string }>;
 }
 
 export interface LoadedHistory {
@@ -61,6 +67,7 @@ export class HistoryStore {
       results: entry.results.map((result) => ({
         ...result,
         text: this.options.redact(capped(result.text)),
+        ...(typeof result.reasoning === 'string' ? { reasoning: this.options.redact(capped(result.reasoning)) } : {}),
         error: result.error ? { kind: result.error.kind, message: this.options.redact(result.error.message) } : null,
       })),
       ...(entry.threads ? { threads: Object.fromEntries(Object.entries(entry.threads).map(([id, messages]) => [id, messages.map((message) => this.safeMessage(message))])) } : {}),
@@ -83,6 +90,8 @@ export class HistoryStore {
       content: message.content.map((part) => {
         if (part.type === 'text') return { ...part, text: safe(part.text) };
         if (part.type === 'tool-result') return { ...part, content: safe(part.content) };
+        if (part.type === 'reasoning') return { ...part, text: safe(part.text) };
+        // an image's bytes are never written here: the entry's `images` names each by hash
         if (part.type === 'image') return { type: 'image', mediaType: part.mediaType, ...(part.file ? { file: part.file } : {}) };
         return part;
       }),

@@ -23,5 +23,7 @@ export function toColumnResult(result: DeploymentResult, deployment: Deployment 
     toolCalls,
     warnings: result.warnings.map(redact),
     structured: structuredView(result),
+    reasoning: result.reasoning ? redact(result.reasoning) : null,
+    redactedReasoning: (result.reasoningBlocks ?? []).filter((block) => block.redactedData).length,
   };
 }

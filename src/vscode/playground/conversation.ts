@@ -5,7 +5,7 @@
  * plain-node tests drive it; every id the webview names is checked against the calls this knows.
  */
 import type { DeploymentResult } from '../../core/engine/fanout';
-import type { ChatMessage, ChatRequest, ContentPart, ResponseFormat, ToolChoice, ToolDefinition } from '../../core/request/chatRequest';
+import type { ChatMessage, ChatRequest, ContentPart, Reasoning, ResponseFormat, ToolChoice, ToolDefinition } from '../../core/request/chatRequest';
 import { partsOf } from '../../core/request/chatRequest';
 import type { Params } from '../../core/request/params';
 import { fill } from '../../core/request/template';
@@ -17,6 +17,7 @@ export interface ConversationSetup {
   tools?: ToolDefinition[];
   toolChoice?: ToolChoice;
   responseFormat?: ResponseFormat;
+  reasoning?: Reasoning;
 }
 
 type ToolResultPart = Extract<ContentPart, { type: 'tool-result' }>;
@@ -50,9 +51,12 @@ export class Conversation {
     return [...this.threads.values()].some((thread) => thread.messages.length > 2);
   }
 
-  /** Every column starts with the same user turn. */
-  start(ids: readonly string[], userText: string): void {
-    for (const id of ids) this.threads.set(id, { messages: [{ role: 'user', content: userText }], sent: 1, awaiting: [], answered: false });
+  /** Every column starts with the same user turn (its images after its text); `earlier`: turns before it (a prompt file's). */
+  start(ids: readonly string[], userText: string, images: readonly ContentPart[] = [], earlier: readonly ChatMessage[] = []): void {
+    const first: ChatMessage = { role: 'user', content: images.length ? [...(userText ? [{ type: 'text' as const, text: userText }] : []), ...images] : userText };
+    // a prompt file's conversation may end with tool results: then there is no new user turn to add
+    const messages = userText === '' && images.length === 0 && earlier.length ? [...earlier] : [...earlier, first];
+    for (const id of ids) this.threads.set(id, { messages: [...messages], sent: messages.length, awaiting: [], answered: false });
   }
 
   /** The request of one column: the shared setup and its own thread. */
@@ -80,7 +84,9 @@ export class Conversation {
     thread.answered = output;
     thread.awaiting = output ? result.toolCalls.map((call) => ({ id: call.id, name: call.name, result: null })) : [];
     if (!output) return;
+    // the reasoning goes back as it came (Bedrock needs its signature, or the redacted block, unchanged)
     const parts: ContentPart[] = [
+      ...result.reasoningBlocks.map((block) => ({ type: 'reasoning' as const, text: block.text, ...(block.signature ? { signature: block.signature } : {}), ...(block.redactedData ? { redactedData: block.redactedData } : {}) })),
       ...(result.text ? [{ type: 'text' as const, text: result.text }] : []),
       ...result.toolCalls.map((call) => ({ type: 'tool-call' as const, id: call.id, name: call.name, arguments: call.arguments })),
     ];
@@ -168,5 +174,18 @@ export function setupOf(request: RunRequest): ConversationSetup {
     ...(request.tools?.length ? { tools: request.tools } : {}),
     ...(request.tools?.length && request.toolChoice ? { toolChoice: request.toolChoice } : {}),
     ...(request.responseFormat && request.responseFormat !== 'text' ? { responseFormat: request.responseFormat } : {}),
+    ...(request.reasoning ? { reasoning: request.reasoning } : {}),
   };
+}
+
+/**
+ * A saved thread with its images' bytes back: the image parts of a turn (saved without bytes) are the entry's images in
+ * order; each gets its bytes from storage (`stored`, one per image, null where the file is gone: that one is left out).
+ */
+export function withStoredImages(messages: readonly ChatMessage[], stored: ReadonlyArray<ContentPart | null>): ChatMessage[] {
+  return messages.map((message) => {
+    if (typeof message.content === 'string' || !message.content.some((part) => part.type === 'image' && !part.data)) return message;
+    let seen = 0;
+    return { ...message, content: message.content.flatMap((part) => (part.type !== 'image' || part.data ? [part] : stored[seen++] ? [stored[seen - 1]!] : [])) };
+  });
 }

@@ -1,15 +1,21 @@
 /**
- * Collects text deltas and sends them at most once per animation frame (about 16 ms), one message holding
- * every column's new text: a fast stream never floods the webview with a message per token.
+ * Collects text and reasoning deltas and sends them at most once per animation frame (about 16 ms), one message
+ * holding every column's new text: a fast stream never floods the webview with a message per token.
  */
+import type { DeltaChunk } from '../../protocol';
+
 export class DeltaBatcher {
-  private pending = new Map<string, string>();
+  /** Keyed by column, then by kind: reasoning and answer text stay apart. */
+  private pending = new Map<string, DeltaChunk>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly send: (chunks: Array<{ deploymentId: string; text: string }>) => void, private readonly frameMs = 16) {}
+  constructor(private readonly send: (chunks: DeltaChunk[]) => void, private readonly frameMs = 16) {}
 
-  add(deploymentId: string, text: string): void {
-    this.pending.set(deploymentId, (this.pending.get(deploymentId) ?? '') + text);
+  add(deploymentId: string, text: string, reasoning = false): void {
+    const key = `${reasoning ? 'r' : 't'}\u0000${deploymentId}`;
+    const chunk = this.pending.get(key);
+    if (chunk) chunk.text += text;
+    else this.pending.set(key, { deploymentId, text, ...(reasoning ? { reasoning: true } : {}) });
     this.timer ??= setTimeout(() => this.flush(), this.frameMs);
   }
 
@@ -18,7 +24,7 @@ export class DeltaBatcher {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.pending.size === 0) return;
-    const chunks = [...this.pending].map(([deploymentId, text]) => ({ deploymentId, text }));
+    const chunks = [...this.pending.values()];
     this.pending = new Map();
     this.send(chunks);
   }

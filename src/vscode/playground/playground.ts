@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../platform/disposable';
-import { PLAYGROUND_VIEW_TYPE, PlaygroundPanel } from './playgroundPanel';
+import { PLAYGROUND_VIEW_TYPE, PlaygroundPanel, imagesFolder } from './playgroundPanel';
 import type { PlaygroundServices } from './playgroundServices';
 
 export class Playground extends Disposable {
@@ -32,7 +32,7 @@ export class Playground extends Disposable {
     const webviewPanel = vscode.window.createWebviewPanel(PLAYGROUND_VIEW_TYPE, 'Fanout Playground', vscode.ViewColumn.Active, {
       enableScripts: true,
       retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.services.extensionUri, 'media')],
+      localResourceRoots: [vscode.Uri.joinPath(this.services.extensionUri, 'media'), imagesFolder(this.services)],
     });
     return this.adopt(webviewPanel);
   }

@@ -57,5 +57,12 @@ export function exportJson(run: ExportedRun): string {
     return result ? { toolCalls: result.toolCalls, json: result.json, schemaValid: result.schemaValid, schemaErrors: result.schemaErrors, structuredOutput: result.structuredOutput, warnings: result.warnings, ...shaped } : shaped;
   });
   const { system, tools, toolChoice, responseFormat } = run.setup;
-  return JSON.stringify({ ...report, conversation: { system: system ?? null, tools: tools ?? [], toolChoice: toolChoice ?? null, responseFormat: responseFormat ?? 'text', threads: run.threads } }, null, 2);
+  return JSON.stringify({ ...report, conversation: { system: system ?? null, tools: tools ?? [], toolChoice: toolChoice ?? null, responseFormat: responseFormat ?? 'text', threads: withoutImageBytes(run.threads) } }, null, 2);
+}
+
+/** The threads with each image named by its type and file, not its bytes (they stay in Fanout's image store). */
+function withoutImageBytes(threads: Record<string, ChatMessage[]>): Record<string, ChatMessage[]> {
+  return Object.fromEntries(Object.entries(threads).map(([id, messages]) => [id, messages.map((message) => (typeof message.content === 'string' ? message : {
+    ...message, content: message.content.map((part) => (part.type === 'image' ? { type: 'image' as const, mediaType: part.mediaType, ...(part.file ? { file: part.file } : {}) } : part)),
+  }))]));
 }

@@ -10,7 +10,8 @@ export function playgroundHtml(webview: vscode.Webview, media: vscode.Uri, joinP
     "default-src 'none'",
     `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `script-src 'nonce-${nonce}'`,
-    `img-src ${webview.cspSource} data:`,
+    // images only from the webview's own resources (the built media, the stored images): no data: or remote URLs
+    `img-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
   ].join('; ');
   return `<!DOCTYPE html>

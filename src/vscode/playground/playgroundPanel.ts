@@ -3,8 +3,10 @@
  * from it is validated, then handed to the part that does it (one handler per message type). Runs keep going
  * while the panel is hidden, and stop when it closes.
  */
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { validateWebviewMessage, type HostMessage, type HostMessageOf, type RunRequest, type WebviewMessage, type WebviewMessageOf } from '../../protocol';
+import type { ChatMessage } from '../../core/request/chatRequest';
+import { validateWebviewMessage, type ImageView, type HostMessage, type HostMessageOf, type RunRequest, type WebviewMessage, type WebviewMessageOf } from '../../protocol';
 import { Disposable } from '../platform/disposable';
 import { AnswerActions } from './answerActions';
 import { applyFix } from './columnActions';
@@ -12,12 +14,17 @@ import { DeploymentSets } from './deploymentSets';
 import { PlaygroundChannel } from './playgroundChannel';
 import { PlaygroundDeployments } from './playgroundDeployments';
 import { playgroundHtml } from './playgroundHtml';
+import { ImageStore } from './imageStore';
+import { PlaygroundImages } from './playgroundImages';
 import type { PlaygroundServices } from './playgroundServices';
 import { RunController } from './runController';
 import { RunHistory } from './runHistory';
 import { ShownRun } from './shownRun';
 
 export const PLAYGROUND_VIEW_TYPE = 'fanout.playground';
+
+/** Where attached images are stored by hash: beside the history, in the extension's global storage. */
+export const imagesFolder = (services: Pick<PlaygroundServices, 'history'>): vscode.Uri => vscode.Uri.file(join(dirname(services.history.file), 'images'));
 
 type WebviewMessageHandlers = { [Type in WebviewMessage['type']]: (message: WebviewMessageOf<Type>) => Promise<void> | void };
 
@@ -28,6 +35,7 @@ export class PlaygroundPanel extends Disposable {
   private readonly history: RunHistory;
   private readonly runs: RunController;
   private readonly answers: AnswerActions;
+  private readonly images: PlaygroundImages;
   private readonly closed = this.register(new vscode.EventEmitter<void>());
   readonly onDidClose = this.closed.event;
 
@@ -35,7 +43,9 @@ export class PlaygroundPanel extends Disposable {
   constructor(readonly panel: vscode.WebviewPanel, private readonly services: PlaygroundServices, private readonly restored = false) {
     super();
     const media = vscode.Uri.joinPath(services.extensionUri, 'media');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
+    const images = imagesFolder(services);
+    // the webview loads the built media and the stored images, nothing else
+    panel.webview.options = { enableScripts: true, localResourceRoots: [media, images] };
     panel.webview.html = playgroundHtml(panel.webview, media, vscode.Uri.joinPath);
     panel.iconPath = vscode.Uri.joinPath(media, 'fanout.svg');
 
@@ -44,8 +54,9 @@ export class PlaygroundPanel extends Disposable {
     const shown = new ShownRun();
     this.deployments = new PlaygroundDeployments(services.settings);
     this.sets = new DeploymentSets(services.globalState);
-    this.history = new RunHistory(services, this.deployments, shown, post);
-    this.runs = new RunController(services, this.deployments, shown, this.history, post);
+    this.images = new PlaygroundImages(new ImageStore(images.fsPath), images, panel.webview, post, services.log);
+    this.history = new RunHistory(services, this.deployments, shown, this.images, post);
+    this.runs = new RunController(services, this.deployments, shown, this.history, this.images, post);
     this.answers = new AnswerActions(services, shown, post);
 
     this.register(panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)));
@@ -81,13 +92,18 @@ export class PlaygroundPanel extends Disposable {
     this.channel.post({ type: 'setPrompt', ...content });
   }
 
+  /** Stores images (a prompt file's) by hash, and gives them as the prompt shows them (for `setPrompt` to attach). */
+  async storeImages(files: ReadonlyArray<{ name: string; bytes: Uint8Array }>): Promise<ImageView[]> {
+    return this.images.add(files, false);
+  }
+
   reveal(): void {
     this.panel.reveal(undefined, false);
   }
 
-  /** Runs the request on `ids` (all of the request's, or one column again), `repeat` times in a row. */
-  run(request: RunRequest, ids: string[], partial: boolean): Promise<void> {
-    return this.runs.run(request, ids, partial);
+  /** Runs the request on `ids` (all of the request's, or one column again), `repeat` times in a row; `earlier`: turns before the prompt. */
+  run(request: RunRequest, ids: string[], partial: boolean, earlier: readonly ChatMessage[] = []): Promise<void> {
+    return this.runs.run(request, ids, partial, earlier);
   }
 
   private postDeployments(): void {
@@ -100,6 +116,8 @@ export class PlaygroundPanel extends Disposable {
     followUp: (message) => this.runs.followUp(message.text, message.deploymentIds),
     toolResults: (message) => this.runs.toolResults(message.results),
     stop: () => this.runs.stop(),
+    pickImages: () => this.images.pick(),
+    addImage: async (message) => void await this.images.add([{ name: message.name, bytes: Buffer.from(message.data, 'base64') }]),
     rerunColumn: (message) => this.runs.rerun(message.deploymentId),
     copy: (message) => this.answers.copy(message.deploymentId),
     insert: (message) => this.answers.insert(message.deploymentId),

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as vscode from 'vscode';
 import type { Deployment } from '../../core/config/deployment';
+import type { ChatMessage } from '../../core/request/chatRequest';
 import { runFanout, type DeploymentResult, type FanoutEvent } from '../../core/engine/fanout';
 import { fill } from '../../core/request/template';
 import { badges, summarise } from '../../core/results/summary';
@@ -18,6 +19,7 @@ import { toColumnResult } from './columnResult';
 import { Conversation, setupOf, type Outcome } from './conversation';
 import { DeltaBatcher } from './deltaBatcher';
 import type { PlaygroundDeployments } from './playgroundDeployments';
+import { missingImagesText, type PlaygroundImages } from './playgroundImages';
 import type { PlaygroundServices } from './playgroundServices';
 import type { RunHistory } from './runHistory';
 import type { ShownRun } from './shownRun';
@@ -33,6 +35,7 @@ export class RunController {
     private readonly deployments: PlaygroundDeployments,
     private readonly shown: ShownRun,
     private readonly history: RunHistory,
+    private readonly images: PlaygroundImages,
     private readonly post: (message: HostMessage) => void,
   ) {}
 
@@ -50,16 +53,25 @@ export class RunController {
     if (request) await this.run(request, [deploymentId], true);
   }
 
-  /** Runs the request on `ids` (all of the request's: a new conversation; or one column again), `repeat` times. */
-  async run(request: RunRequest, ids: string[], partial: boolean): Promise<void> {
+  /**
+   * Runs the request on `ids` (all of the request's: a new conversation; or one column again), `repeat` times.
+   * `earlier`: turns that come before the prompt (a prompt file written as a conversation).
+   */
+  async run(request: RunRequest, ids: string[], partial: boolean, earlier: readonly ChatMessage[] = []): Promise<void> {
     if (this.refuseWhileRunning()) return;
+    const fresh = !partial || !this.shown.request;
+    // the images are read back from storage by hash: a file gone since it was attached is said, and nothing is sent
+    const images = fresh ? await this.images.partsOf(request.images ?? []) : { parts: [], missing: [] };
+    if (images.missing.length) {
+      this.post({ type: 'notice', level: 'error', text: `Not sent: ${missingImagesText(images.missing)}` });
+      return;
+    }
     const picked = await this.pick(ids);
     if (!picked) return;
-    const fresh = !partial || !this.shown.request;
     const pickedIds = idsOf(picked);
     if (fresh) {
       const conversation = new Conversation(setupOf(request));
-      conversation.start(pickedIds, fill(request.prompt, request.variables));
+      conversation.start(pickedIds, fill(request.prompt, request.variables), images.parts, earlier);
       this.shown.replace(request, [], conversation);
     } else {
       this.shown.conversation!.rewind(pickedIds);
@@ -142,6 +154,7 @@ export class RunController {
     const known = this.deployments.byId();
     const batcher = new DeltaBatcher((chunks) => this.post({ type: 'deltas', runId, chunks }));
     const seenText = new Set<string>();
+    const seenReasoning = new Set<string>();
     const shownResults: Array<Promise<void>> = [];
     const streamed = (deploymentId: string, text: string, atMs: number): void => {
       if (!seenText.has(deploymentId)) {
@@ -149,6 +162,11 @@ export class RunController {
         this.post({ type: 'columnStatus', runId, deploymentId, status: 'streaming', note: null, ttftMs: atMs });
       }
       batcher.add(deploymentId, text);
+    };
+    const reasoned = (deploymentId: string, text: string, atMs: number): void => {
+      if (!seenReasoning.has(deploymentId) && !seenText.has(deploymentId)) this.post({ type: 'columnStatus', runId, deploymentId, status: 'streaming', note: 'reasoning', ttftMs: null, ttfrMs: atMs });
+      seenReasoning.add(deploymentId);
+      batcher.add(deploymentId, text, true);
     };
     const finished = (result: DeploymentResult): DeploymentResult => {
       // the column's text goes before its end
@@ -168,6 +186,8 @@ export class RunController {
       onEvent: (event: FanoutEvent) => {
         if (event.type === 'part' && event.part.type === 'text-delta' && event.part.text) {
           streamed(event.deployment, event.part.text, event.atMs);
+        } else if (event.type === 'part' && event.part.type === 'reasoning-delta' && event.part.text) {
+          reasoned(event.deployment, event.part.text, event.atMs);
         } else if (event.type === 'retry') {
           this.post({ type: 'columnStatus', runId, deploymentId: event.deployment, status: 'waiting', note: `retry ${event.attempt} in ${Math.round(event.delayMs)} ms (${event.error.kind})`, ttftMs: null });
           this.services.log.warn(`${event.deployment}: retry ${event.attempt} in ${event.delayMs} ms after ${event.error.kind}: ${event.error.message}`);

@@ -10,9 +10,10 @@ import { badges } from '../../core/results/summary';
 import type { HistoryEntry } from '../../core/storage/history';
 import type { HistorySummary, HostMessage, RunRequest, TurnView } from '../../protocol';
 import { toColumnResult } from './columnResult';
-import { Conversation, setupOf } from './conversation';
+import { Conversation, setupOf, withStoredImages } from './conversation';
 import { draftOf } from './formDraft';
 import type { PlaygroundDeployments } from './playgroundDeployments';
+import { missingImagesText, type PlaygroundImages } from './playgroundImages';
 import type { PlaygroundServices } from './playgroundServices';
 import type { ShownRun } from './shownRun';
 import { toolCallViews, turnsOf } from './threadView';
@@ -25,6 +26,7 @@ export class RunHistory {
     private readonly services: PlaygroundServices,
     private readonly deployments: PlaygroundDeployments,
     private readonly shown: ShownRun,
+    private readonly images: PlaygroundImages,
     private readonly post: (message: HostMessage) => void,
   ) {}
 
@@ -67,11 +69,15 @@ export class RunHistory {
         finishReason: result.finishReason, metrics: result.metrics, requestId: result.requestId, costNote: result.costNote,
         error: result.error ? { kind: result.error.kind, message: result.error.message } : null,
         toolCalls: result.toolCalls, warnings: result.warnings, structuredOutput: result.structuredOutput, json: result.json, schemaValid: result.schemaValid, schemaErrors: result.schemaErrors,
+        reasoning: result.reasoning,
       })),
       conversationId,
       ...(request.tools?.length ? { tools: request.tools } : {}),
       ...(request.toolChoice ? { toolChoice: request.toolChoice } : {}),
       ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
+      ...(request.reasoning ? { reasoning: request.reasoning } : {}),
+      // the images by hash and type: their bytes stay in the image store, never in a history line
+      ...(request.images?.length ? { images: request.images.map((image) => ({ hash: image.hash, mediaType: image.mediaType, ...(image.name ? { name: image.name } : {}) })) } : {}),
       threads: conversation.snapshot(),
     };
     try {
@@ -93,12 +99,17 @@ export class RunHistory {
     const request: RunRequest = {
       type: 'run', system: entry.system, prompt: entry.prompt, variables: entry.variables, params: entry.params, deploymentIds: entry.deploymentIds, repeat: 1,
       ...(entry.tools ? { tools: entry.tools } : {}), ...(entry.toolChoice ? { toolChoice: entry.toolChoice } : {}), ...(entry.responseFormat ? { responseFormat: entry.responseFormat } : {}),
+      ...(entry.reasoning ? { reasoning: entry.reasoning } : {}), ...(entry.images?.length ? { images: entry.images } : {}),
     };
     // an entry from before conversations: each column's thread is the prompt and its answer
-    const threads = entry.threads ?? Object.fromEntries(entry.results.map((stored) => [stored.deployment, [
+    const saved = entry.threads ?? Object.fromEntries(entry.results.map((stored) => [stored.deployment, [
       { role: 'user' as const, content: entry.prompt },
       ...(stored.status === 'ok' ? [{ role: 'assistant' as const, content: stored.text }] : []),
     ]]));
+    // the images come back from storage; one whose file is gone is said, and left out
+    const images = await this.images.partsOf(entry.images ?? []);
+    if (images.missing.length) this.post({ type: 'notice', level: 'error', text: missingImagesText(images.missing) });
+    const threads = Object.fromEntries(Object.entries(saved).map(([id, messages]) => [id, withStoredImages(messages, images.each)]));
     const conversation = new Conversation(setupOf(request), threads);
     const results: DeploymentResult[] = entry.results.map((stored) => ({
       ...PLAIN_ANSWER,
@@ -115,7 +126,10 @@ export class RunHistory {
     }
     this.post({
       type: 'runStarted', runId, deploymentIds: results.map((result) => result.deployment), repeat: 1, iteration: 1,
-      prompt: { system: entry.system, prompt: entry.prompt, variables: entry.variables, params: entry.params, selected: entry.deploymentIds, repeat: 1, ...draftOf(entry) },
+      prompt: {
+        system: entry.system, prompt: entry.prompt, variables: entry.variables, params: entry.params, selected: entry.deploymentIds, repeat: 1, ...draftOf(entry),
+        images: await Promise.all((entry.images ?? []).map((image) => this.images.view(image))),
+      },
       ...(Object.keys(earlier).length ? { threads: earlier } : {}),
     });
     const known = this.deployments.byId();

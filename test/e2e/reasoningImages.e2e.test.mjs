@@ -121,8 +121,11 @@ describe('the playground: reasoning and images', function () {
     const status = await settled(REASONING);
     assert.deepEqual(Object.fromEntries(REASONING.map((id) => [id, status[id]])), Object.fromEntries(REASONING.map((id) => [id, 'ok'])));
     const columns = Object.fromEntries(await Promise.all(REASONING.map(async (id) => [id, await columnOf(id)])));
-    // OpenAI and the local server count reasoning but stream none of it
-    for (const id of ['openai-4o-mini', 'ollama-llama']) {
+    // OpenAI's gpt-4o-mini does not reason: the setting is not sent, and the column says so
+    assert.equal(columns['openai-4o-mini'].reasoningShown, false);
+    assert.match(await frame.$eval('[data-deployment="openai-4o-mini"] .warnings', (element) => element.innerText), /gpt-4o-mini does not reason: sent without a reasoning setting/);
+    // the local server counts reasoning but streams none of it
+    for (const id of ['ollama-llama']) {
       assert.equal(columns[id].reasoningShown, false, id);
       assert.match(columns[id].reasoningTokens.text, /^[1-9][\d,]*$/, id);
       assert.equal(columns[id].reasoningTokens.shown, true, id);

@@ -34,7 +34,9 @@ describe('reasoning on every cloud', () => {
   const gemini25 = () => ({ ...d.vertex, id: 'gemini-2-5' });
 
   it('effort "high" in each cloud\'s words; reasoning shown where the cloud streams it, counted where it counts it', async () => {
-    const results = await run(ask({ effort: 'high' }), [d.openai, d.azure, claude(), gptOss(), gemini25(), gemini3()]);
+    const gpt5 = { ...d.openai, id: 'gpt-5', model: 'gpt-5-mini' };
+    const azureO4 = { ...d.azure, id: 'azure-o4', model: 'o4-mini' };
+    const results = await run(ask({ effort: 'high' }), [gpt5, azureO4, claude(), gptOss(), gemini25(), gemini3()]);
     for (const result of Object.values(results)) assert.equal(result.status, 'ok', `${result.deployment}: ${JSON.stringify(result.error)}`);
     assert.equal(body(emulators.openai, /^\/v1\//).reasoning_effort, 'high');
     assert.equal(body(emulators.openai, /deployments/).reasoning_effort, 'high');
@@ -44,8 +46,9 @@ describe('reasoning on every cloud', () => {
     assert.deepEqual(body(emulators.google, /publishers/).generationConfig.thinkingConfig, { thinkingBudget: 16384, includeThoughts: true });
     assert.deepEqual(body(emulators.google, /gemini-3/).generationConfig.thinkingConfig, { thinkingLevel: 'HIGH', includeThoughts: true });
     // OpenAI counts reasoning (inside completion_tokens) but shows none
-    assert.equal(results['openai-mini']!.metrics.reasoningTokens, 512);
-    assert.equal(results['openai-mini']!.reasoning, null);
+    assert.equal(results['gpt-5']!.metrics.reasoningTokens, 512);
+    assert.equal(results['gpt-5']!.reasoning, null);
+    assert.equal(results['azure-o4']!.metrics.reasoningTokens, 512);
     // Claude shows its thinking and Bedrock counts none: no count, and no tokens/s claimed
     assert.match(results['claude-4-5']!.reasoning ?? '', /Thinking about the question/);
     assert.equal(results['claude-4-5']!.metrics.reasoningTokens, null);
@@ -54,7 +57,7 @@ describe('reasoning on every cloud', () => {
     // Gemini shows thought summaries and counts thoughts
     assert.match(results['gemini-2-5']!.reasoning ?? '', /Thinking about the question/);
     assert.equal(results['gemini-2-5']!.metrics.reasoningTokens, 5461, 'a third of the 16384 budget');
-    for (const id of ['openai-mini', 'gemini-2-5']) {
+    for (const id of ['gpt-5', 'gemini-2-5']) {
       const { metrics } = results[id]!;
       assert.equal(metrics.outputTokens! - metrics.reasoningTokens! > 0, true);
       assert.ok(metrics.ttftMs !== null, id);
@@ -64,7 +67,7 @@ describe('reasoning on every cloud', () => {
 
   it('what a model refuses with reasoning on is said as a warning and not sent — the emulators would answer 400 otherwise', async () => {
     const gpt5 = { ...d.openai, id: 'gpt-5', model: 'gpt-5-mini' };
-    const results = await run(ask({ budgetTokens: 3000 }, { params: { temperature: 0.3, maxTokens: 1000 } }), [gpt5, claude(), { ...d.gemini, model: 'gemini-2.0-flash' }, gemini3(), { ...d.bedrock, id: 'nova', model: 'amazon.nova-pro-v1:0' }]);
+    const results = await run(ask({ budgetTokens: 3000 }, { params: { temperature: 0.3, maxTokens: 1000 } }), [gpt5, d.openai, claude(), { ...d.gemini, model: 'gemini-2.0-flash' }, gemini3(), { ...d.bedrock, id: 'nova', model: 'amazon.nova-pro-v1:0' }]);
     for (const result of Object.values(results)) assert.equal(result.status, 'ok', `${result.deployment}: ${JSON.stringify(result.error)}`);
     const gpt5Body = body(emulators.openai, /^\/v1\//);
     assert.equal(gpt5Body.temperature, undefined);
@@ -78,6 +81,10 @@ describe('reasoning on every cloud', () => {
       'Claude takes no temperature or top-p with thinking on: they were not sent',
     ]);
     assert.match(results['gemini-flash']!.warnings[0] ?? '', /gemini-2\.0-flash does not think: sent without a reasoning setting/);
+    // OpenAI's own gpt-4o-mini does not reason: reasoning_effort would be a 400, so it is not sent
+    assert.deepEqual(results['openai-mini']!.warnings, ['gpt-4o-mini does not reason: sent without a reasoning setting']);
+    const mini = emulators.openai.server.requests.map((request) => JSON.parse(request.body)).find((sent) => sent.model === 'gpt-4o-mini');
+    assert.equal(mini.reasoning_effort, undefined);
     assert.match(results['gemini-3']!.warnings[0] ?? '', /Gemini 3 takes a thinking level \(low or high\): sent "low"/);
     assert.match(results['nova']!.warnings[0] ?? '', /amazon\.nova-pro-v1:0 takes no reasoning setting on Bedrock: sent without one/);
   });

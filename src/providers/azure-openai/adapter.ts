@@ -45,8 +45,8 @@ export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {
         ...target, client,
         // Azure refuses non-strict schemas, and json_schema itself on api-versions before 2024-08-01-preview
         dialect: takesJsonSchema(apiVersion)
-          ? { maxTokensField: 'max_completion_tokens', jsonSchema: 'strict-only' }
-          : { maxTokensField: 'max_completion_tokens', jsonSchema: 'no', noJsonSchemaReason: `api-version ${apiVersion} predates json_schema (2024-08-01-preview)` },
+          ? { maxTokensField: 'max_completion_tokens', jsonSchema: 'strict-only', knownModels: true }
+          : { maxTokensField: 'max_completion_tokens', jsonSchema: 'no', knownModels: true, noJsonSchemaReason: `api-version ${apiVersion} predates json_schema (2024-08-01-preview)` },
       },
       call,
     );

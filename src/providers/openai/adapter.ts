@@ -37,7 +37,7 @@ export const openaiAdapter: ProviderAdapter<OpenAIDeployment | OpenAICompatibleD
         model: deployment.model,
         service: compatible ? `The server at ${new URL(baseURL).host}` : 'OpenAI',
         origin: new URL(baseURL).origin,
-        dialect: { maxTokensField: compatible ? 'max_tokens' : 'max_completion_tokens', jsonSchema: 'yes' },
+        dialect: { maxTokensField: compatible ? 'max_tokens' : 'max_completion_tokens', jsonSchema: 'yes', knownModels: !compatible },
         proxy: proxyFor(baseURL, call.transport.network),
       },
       call,

@@ -15,6 +15,8 @@ export interface ChatCompletionsDialect extends JsonFormatDialect {
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   /** The base model (Azure's deployment name is not one): what decides whether it is a reasoning model. */
   baseModel: string;
+  /** OpenAI's own API or Azure: model families are known, so a model that does not reason gets no reasoning setting. */
+  knownModels?: boolean;
 }
 
 export interface ConvertedRequest<Body> {
@@ -30,7 +32,7 @@ export function convertRequest(model: string, request: ChatRequest, dialect: Cha
   const responseFormat: ChatCompletionCreateParamsStreaming['response_format'] = json.format?.type === 'json_schema'
     ? { type: 'json_schema', json_schema: { name: json.format.name, schema: json.format.schema, strict: json.format.strict } }
     : json.format ?? undefined;
-  const reasoning = openaiReasoning(request, dialect.baseModel, dialect.service);
+  const reasoning = openaiReasoning(request, dialect.baseModel, dialect.service, dialect.knownModels === true);
   warnings.push(...reasoning.warnings);
   const messages: ChatCompletionMessageParam[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...request.messages.flatMap(convertMessage)];
   const body: ChatCompletionCreateParamsStreaming = {

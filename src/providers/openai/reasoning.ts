@@ -10,10 +10,16 @@ type Warning = { feature: string; message: string };
 /** OpenAI's reasoning models, by base model name ("o3-mini", "gpt-5.1", "azure/o4-mini"…). */
 export const isReasoningModel = (model: string): boolean => /^(o\d|gpt-5|codex)/i.test(model.slice(model.lastIndexOf('/') + 1));
 
-export function openaiReasoning(request: ChatRequest, baseModel: string, service: string): { fields: { reasoning_effort?: ReasoningEffort }; sampling: boolean; warnings: Warning[] } {
+/**
+ * `knownModels`: OpenAI's own API and Azure, whose model families are known — a model that does not reason (gpt-4o…)
+ * answers `reasoning_effort` with a 400, so it is not sent and a warning says why. Other servers get it as asked.
+ */
+export function openaiReasoning(request: ChatRequest, baseModel: string, service: string, knownModels = false): { fields: { reasoning_effort?: ReasoningEffort }; sampling: boolean; warnings: Warning[] } {
   const warnings: Warning[] = [];
   let effort: ReasoningEffort | undefined;
-  if (request.reasoning) {
+  if (request.reasoning && knownModels && !isReasoningModel(baseModel)) {
+    warnings.push({ feature: 'reasoning', message: `${baseModel} does not reason: sent without a reasoning setting` });
+  } else if (request.reasoning) {
     if ('effort' in request.reasoning) effort = request.reasoning.effort;
     else {
       effort = effortOfBudget(request.reasoning.budgetTokens);

@@ -78,7 +78,7 @@ describe('networks: TLS, proxies, DNS', function () {
   });
   beforeEach(() => {
     for (const set of [privateCa, selfSigned, plain]) set.reset();
-    proxy.requests.length = 0;
+    proxy.reset();
     lockedProxy.requests.length = 0;
   });
 
@@ -145,7 +145,7 @@ describe('networks: TLS, proxies, DNS', function () {
   it('NO_PROXY entries bypass the proxy (host, host:port, CIDR, *)', async () => {
     const port = plain.openai.server.port;
     for (const noProxy of [['127.0.0.1'], ['localhost', '127.0.0.0/8'], ['*'], [`127.0.0.1:${port}`]]) {
-      proxy.requests.length = 0;
+      proxy.reset();
       plain.reset();
       const { results } = await runAll(plain, { proxy: proxy.url, noProxy });
       assertAllOk(results);
@@ -237,7 +237,7 @@ describe('networks: TLS, proxies, DNS', function () {
       const through = await cli(['--ca-file', ca.caFile], { HTTPS_PROXY: proxy.url });
       assert.equal(through.code, 0, through.stdout + through.stderr);
       assert.deepEqual(routes(privateCa, proxy), { through: 4, direct: 0, directPorts: [] });
-      proxy.requests.length = 0;
+      proxy.reset();
       privateCa.reset();
       const bypass = await cli(['--ca-file', ca.caFile], { https_proxy: proxy.url, no_proxy: '127.0.0.1' });
       assert.equal(bypass.code, 0, bypass.stdout + bypass.stderr);

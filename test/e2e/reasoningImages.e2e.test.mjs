@@ -172,8 +172,15 @@ describe('the playground: reasoning and images', function () {
     // code-server's own file dialog: type the path, press Enter
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
+    // the dialog is ready once it shows its starting folder; typing before that is overwritten
+    await page.waitForFunction(() => /\/$/.test(document.querySelector('.quick-input-widget input')?.value ?? ''), null, { timeout: 15_000 });
     await input.fill(join(server.workspace, 'chart.png'));
-    await page.keyboard.press('Enter');
+    // the first Enter may only accept the dialog's completion of the typed path: press again while it is open
+    const widget = page.locator('.quick-input-widget');
+    for (let presses = 0; presses < 3 && await widget.isVisible(); presses++) {
+      await page.keyboard.press('Enter');
+      await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+    }
     await waitForQuickInputClosed(page);
     await frame.waitForSelector('[data-image] img', { timeout: 15_000 });
     const thumbnail = await frame.$eval('[data-image] img', (image) => ({ loaded: image.complete && image.naturalWidth > 0, src: image.getAttribute('src'), alt: image.alt }));

@@ -27,7 +27,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 export class TestProxy {
   readonly requests: ProxiedRequest[] = [];
   /** Local ports of the connections it opened to targets: a request that arrives from one of them came through here. */
-  readonly upstreamPorts = new Set<number>();
+  /** The proxy's own connections to the servers, as "localPort>serverPort": a request that came over one came through it. */
+  readonly upstreams = new Set<string>();
   private readonly server: http.Server;
   private readonly sockets = new Set<net.Socket>();
   port = 0;
@@ -57,8 +58,30 @@ export class TestProxy {
    */
   routes(servers: LoopbackServer[]): { through: number; direct: number; directPorts: number[] } {
     const requests = servers.flatMap((server) => server.requests.filter((r) => !r.path.includes('computeMetadata')).map((r) => ({ ...r, server: server.port })));
-    const direct = requests.filter((r) => !(r.remotePort && this.upstreamPorts.has(r.remotePort)));
+    const direct = requests.filter((r) => !(r.remotePort && this.upstreams.has(`${r.remotePort}>${r.server}`)));
     return { through: requests.length - direct.length, direct: direct.length, directPorts: [...new Set(direct.map((r) => r.server))] };
+  }
+
+  /**
+   * Forgets what it proxied, its upstream connections too: the system reuses ephemeral ports, so a later direct
+   * connection could otherwise look like an old upstream one.
+   */
+  reset(): void {
+    this.requests.length = 0;
+    this.upstreams.clear();
+    // a tunnel or kept-alive socket still open carries the next requests too
+    for (const socket of this.openUpstreams) this.upstreams.add(`${socket.localPort}>${socket.remotePort}`);
+  }
+
+  private readonly openUpstreams = new Set<net.Socket>();
+
+  /** Notes one of the proxy's own connections to a server, for as long as it is open. */
+  private noteUpstream(socket: net.Socket): void {
+    if (!socket.localPort) return;
+    this.upstreams.add(`${socket.localPort}>${socket.remotePort}`);
+    if (this.openUpstreams.has(socket)) return;
+    this.openUpstreams.add(socket);
+    socket.once('close', () => this.openUpstreams.delete(socket));
   }
 
   /** Targets asked for, in order ("127.0.0.1:4321"). */
@@ -89,7 +112,7 @@ export class TestProxy {
     let connected = false;
     const upstream = net.connect(Number(match[2]), '127.0.0.1', () => {
       connected = true;
-      if (upstream.localPort) this.upstreamPorts.add(upstream.localPort);
+      this.noteUpstream(upstream);
       this.requests.push({ kind: 'connect', target, authorized, status: 200 });
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) upstream.write(head);
@@ -138,9 +161,12 @@ export class TestProxy {
       if (!response.headersSent) response.writeHead(502).end();
       else response.destroy();
     });
-    upstream.on('socket', (socket) => socket.once('connect', () => {
-      if (socket.localPort) this.upstreamPorts.add(socket.localPort);
-    }));
+    // a kept-alive upstream socket is handed out already connected: record it each time it carries a request
+    upstream.on('socket', (socket) => {
+      const record = (): void => this.noteUpstream(socket);
+      if (socket.connecting) socket.once('connect', record);
+      else record();
+    });
     request.pipe(upstream);
   }
 }

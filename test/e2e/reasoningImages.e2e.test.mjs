@@ -174,12 +174,19 @@ describe('the playground: reasoning and images', function () {
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     // the dialog is ready once it shows its starting folder; typing before that is overwritten
     await page.waitForFunction(() => /\/$/.test(document.querySelector('.quick-input-widget input')?.value ?? ''), null, { timeout: 15_000 });
-    await input.fill(join(server.workspace, 'chart.png'));
+    // the dialog edits its folder path in place (filling the whole path appends to it): type the file's name after it
+    await input.focus();
+    await page.keyboard.press('End');
+    await page.keyboard.type('chart.png');
     // the first Enter may only accept the dialog's completion of the typed path: press again while it is open
     const widget = page.locator('.quick-input-widget');
     for (let presses = 0; presses < 3 && await widget.isVisible(); presses++) {
       await page.keyboard.press('Enter');
       await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+    }
+    if (await widget.isVisible()) {
+      await screenshot(page, 'fail-file-dialog');
+      assert.fail(`the file dialog stayed open: ${JSON.stringify({ value: await input.inputValue(), text: await widget.innerText() })}`);
     }
     await waitForQuickInputClosed(page);
     await frame.waitForSelector('[data-image] img', { timeout: 15_000 });

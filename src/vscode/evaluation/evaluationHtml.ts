@@ -20,7 +20,9 @@ td.fail button { color: var(--vscode-testing-iconFailed); }
 td.error button { color: var(--vscode-errorForeground); }
 td.missing button { opacity: 0.6; }
 td button { background: none; border: none; cursor: pointer; font: inherit; padding: 0 4px; }
-.num { text-align: right; }
+.num { text-align: right; white-space: nowrap; }
+#rerun { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 4px 10px; cursor: pointer; }
+#rerun:disabled { opacity: 0.5; cursor: default; }
 `;
 
 export function evaluationHtml(title: string, matrix: ResultsMatrix, webview: { cspSource: string; script: string }, running: boolean): string {

@@ -94,6 +94,10 @@ const builds = [
 if (existsSync('src/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyChunks] });
 }
+if (existsSync('src/evalview/main.ts')) {
+  // the evaluation results view: the host renders the matrix; this small script only reports clicks
+  builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', supported: {}, entryPoints: ['src/evalview/main.ts'], outfile: 'media/evaluation.js' });
+}
 if (existsSync('src/webview/main.ts')) {
   builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', supported: {}, entryPoints: ['src/webview/main.ts'], outfile: 'media/playground.js', loader: { '.ttf': 'file' },
     // markdown-it needs only entities' decodeHTML: its index also keeps the 23 KB HTML encoding table (a Map built at load, so

@@ -18,7 +18,9 @@ console.log(`${out}: ${(bytes / 1024).toFixed(1)} KB, ${listing.length} files:\n
 // the size budget: each SDK bundled once, lazily. 700 KB when every SDK stopped being bundled twice (684 KB then, from
 // 1003 KB); raised to 740 KB for OpenTelemetry's export chunk (+28 KB compressed, loaded only once a collector is set),
 // after ajv, tools, reasoning, images and the Responses API fitted under 700. A change that grows past it says why here.
-const BUDGET_KB = 740;
+// 760 KB for evaluation in the editor (tests files, assertions, the runner and its view: +16 KB compressed, after
+// csv-parse, 30 KB, was replaced by the 60-line core/evaluation/csvRows.ts).
+const BUDGET_KB = 760;
 if (bytes / 1024 > BUDGET_KB) {
   console.error(`${out} is ${(bytes / 1024).toFixed(1)} KB, over the ${BUDGET_KB} KB budget: see which chunk grew in dist/meta.json`);
   process.exit(1);

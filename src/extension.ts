@@ -19,6 +19,7 @@ import { PromptFiles } from './vscode/editor/promptFiles';
 import { checkSettingsWith, setting } from './vscode/platform/settingReader';
 import { EditorTelemetry } from './vscode/telemetry/editorTelemetry';
 import { FallbackDrill } from './vscode/fallbacks/fallbackChains';
+import { Evaluations } from './vscode/evaluation/evaluations';
 
 const loadedAt = performance.now();
 
@@ -35,6 +36,7 @@ export interface FanoutApi {
   readonly status: SpendStatus;
   readonly active: ActiveDeployment;
   readonly drill: FallbackDrill;
+  readonly evaluations: Evaluations;
   /** Everything Fanout keeps in the editor's global and workspace state (no secret is ever there). */
   storage(): { global: Record<string, unknown>; workspace: Record<string, unknown> };
 }
@@ -91,14 +93,15 @@ export function activate(context: vscode.ExtensionContext): FanoutApi {
   // VS Code builds without the language model API (older or trimmed ones) simply get no chat models
   if (typeof vscode.lm?.registerLanguageModelChatProvider === 'function') context.subscriptions.push(vscode.lm.registerLanguageModelChatProvider(CHAT_VENDOR, chatModels));
   const promptFiles = new PromptFiles(settings, active, playground);
-  context.subscriptions.push(log, settings, keys, outputs, playground, active, status, chatModels, promptFiles, telemetry, drill,
+  const evaluations = new Evaluations({ extensionUri: context.extensionUri, settings, credentials, ledger, log, onSpend: async () => status?.refresh(), isTrusted: () => vscode.workspace.isTrusted });
+  context.subscriptions.push(log, settings, keys, outputs, playground, active, status, chatModels, promptFiles, telemetry, drill, evaluations,
     ...registerCommands({ settings, keys, credentials, log, playground, active, ledger, status, onResults }));
   void settings.reportProblems();
   const activationMs = performance.now() - started;
   const sinceLoadMs = performance.now() - loadedAt;
   log.info(`activated in ${activationMs.toFixed(1)} ms (${sinceLoadMs.toFixed(1)} ms since the module loaded; ${settings.deployments.length} deployments)`);
   const dump = (memento: vscode.Memento) => Object.fromEntries(memento.keys().map((key) => [key, memento.get(key)]));
-  return { activationMs, sinceLoadMs, settings, log, playground, history, ledger, status, active, drill, storage: () => ({ global: dump(context.globalState), workspace: dump(context.workspaceState) }) };
+  return { activationMs, sinceLoadMs, settings, log, playground, history, ledger, status, active, drill, evaluations, storage: () => ({ global: dump(context.globalState), workspace: dump(context.workspaceState) }) };
 }
 
 export function deactivate(): void {}

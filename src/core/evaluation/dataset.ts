@@ -4,6 +4,7 @@
  * a test `{vars, assert}`, or the vars themselves), or a YAML/JSON list of tests. A ragged row, a line that is not
  * JSON or a file over the size limit is an input error naming the row.
  */
+import { CsvError, parseCsvRows } from './csvRows';
 import { stat, readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { ASSERTION_TYPES } from './assertions/assertionTypes';
@@ -69,14 +70,12 @@ export function parseJsonlDataset(text: string, name: string, firstIndex: number
 }
 
 export function parseCsvDataset(text: string, name: string, firstIndex: number): RawTest[] {
-  // loaded here, not at start: only a CSV dataset needs the parser
-  const { parse } = require('csv-parse/sync') as typeof import('csv-parse/sync');
   let rows: string[][];
   try {
-    rows = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+    rows = parseCsvRows(text);
   } catch (error) {
-    const { message, lines } = error as Error & { lines?: number };
-    throw new EvaluationInputError(`tests: ${name}${lines ? ` line ${lines}` : ''} is not valid CSV (${message.replace(/^Invalid \w+: /, '')}) — quote fields that hold commas or quotes`);
+    if (!(error instanceof CsvError)) throw error;
+    throw new EvaluationInputError(`tests: ${name} line ${error.line} is not valid CSV (${error.message}) — quote fields that hold commas or quotes`);
   }
   const [header, ...records] = rows;
   if (!header) return [];

@@ -61,6 +61,11 @@ export class SpendLedger {
         costUsd: result.metrics.costUsd!,
         source,
       }));
+    return this.record(records);
+  }
+
+  /** Appends spend records (one write); the ids must be unique per answer. */
+  record(records: SpendRecord[]): Promise<SpendRecord[]> {
     if (records.length === 0) return Promise.resolve([]);
     const write = this.writing.then(async () => {
       await appendLines(this.file, records.map((record) => `${JSON.stringify(record)}\n`).join(''));

@@ -1,5 +1,6 @@
 /** "Fanout: Run Evaluation" in a real extension host, against the loopback emulators. */
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,12 +90,14 @@ describe('evaluation in the editor', () => {
     const testsFile = join(folder, 'slow.fanout-tests.yaml');
     await writeFile(testsFile, TESTS);
     emulators.reset();
-    emulators.openai.behaviour.reset({ default: { firstTokenDelayMs: 300 } });
+    // the first case answers, the second never does: cancel once the first is kept and the second is in flight,
+    // by what the emulator and the results file show rather than by a guess at how long an answer takes
+    emulators.openai.behaviour.next({}, { stallAfterTokens: 0 });
     const controller = new AbortController();
     const running = api.evaluations.run(testsFile, { deploymentIds: ['cheap'], signal: controller.signal });
-    await until(() => emulators.openai.server.requests.length > 0, 'the first request');
+    const keptLines = (): number => (existsSync(resultsFileOf(testsFile)) ? readFileSync(resultsFileOf(testsFile), 'utf8').trim().split('\n').filter(Boolean).length : 0);
+    await until(() => emulators.openai.server.requests.length === 2 && keptLines() === 1, 'the first case kept and the second in flight', 15_000);
     const sentBefore = emulators.openai.server.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 450));
     controller.abort();
     const cut = (await running)!;
     assert.equal(cut.outcome.stopped, 'cancelled');

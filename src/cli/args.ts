@@ -104,7 +104,8 @@ that bypass it (example.com, .example.com, host:port, 10.0.0.0/8, *). NODE_EXTRA
 Exit codes: 0 every deployment answered (an answer that breaks the schema still answered), 1 any
 failed, 2 usage or config error.`;
 
-function number(flag: string, raw: string | undefined, check: { min?: number; max?: number; above?: number; integer?: boolean; hint: string }): number | undefined {
+/** A numeric flag's value, or a usage error naming the flag and what it takes. */
+export function numberFlag(flag: string, raw: string | undefined, check: { min?: number; max?: number; above?: number; integer?: boolean; hint: string }): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
   const bad = raw.trim() === '' || !Number.isFinite(value) || (check.integer && !Number.isInteger(value))
@@ -134,11 +135,21 @@ function parameterFlags(values: Record<string, string | boolean | undefined>): P
       continue;
     }
     const rule: NumberParameter = parameter;
-    params[name] = number(rule.flag, raw, {
+    params[name] = numberFlag(rule.flag, raw, {
       ...(rule.minExclusive ? { above: rule.min } : { min: rule.min }), max: rule.max, integer: rule.type === 'integer', hint: parameterHint(rule),
     });
   }
   return params as Params;
+}
+
+/** What node's parseArgs refused, as one usage line: `command` names the subcommand ("" or " for eval"). */
+export function usageErrorOf(error: unknown, command: string, help: string): UsageError {
+  const message = (error as Error).message;
+  const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+  if (ambiguous) return new UsageError(`${ambiguous[1]}: a value starting with "-" must be written ${ambiguous[1]}=VALUE`);
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (unknown) return new UsageError(`unknown option ${unknown[1]}${command} — see ${help}`);
+  return new UsageError(`${message.split('\n')[0]!.replace(/\.$/, '')} — see ${help}`);
 }
 
 export function parseCliArguments(argv: string[]): CliArguments {
@@ -176,12 +187,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
       },
     });
   } catch (error) {
-    const message = (error as Error).message;
-    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
-    if (ambiguous) throw new UsageError(`${ambiguous[1]}: a value starting with "-" must be written ${ambiguous[1]}=VALUE`);
-    const unknown = /^Unknown option '([^']+)'/.exec(message);
-    if (unknown) throw new UsageError(`unknown option ${unknown[1]} — see fanout --help`);
-    throw new UsageError(`${message.split('\n')[0]!.replace(/\.$/, '')} — see fanout --help`);
+    throw usageErrorOf(error, '', 'fanout --help');
   }
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
@@ -224,11 +230,11 @@ export function parseCliArguments(argv: string[]): CliArguments {
     images: values.image ?? [],
     ...optional('deployments', deployments),
     params: parameterFlags(values as Record<string, string | boolean | undefined>),
-    ...optional('timeoutMs', number('--timeout-ms', values['timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 60000' })),
-    ...optional('idleTimeoutMs', number('--idle-timeout-ms', values['idle-timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 30000' })),
-    ...optional('firstByteTimeoutMs', number('--first-byte-timeout-ms', values['first-byte-timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 60000' })),
-    ...optional('retries', number('--retries', values.retries, { min: 0, max: 10, integer: true, hint: 'use a whole number from 0 to 10' })),
-    repeat: number('--repeat', values.repeat, { min: RUN_OPTIONS.repeat.min, max: 1000, integer: true, hint: 'use a whole number from 1 to 1000' }) ?? 1,
+    ...optional('timeoutMs', numberFlag('--timeout-ms', values['timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 60000' })),
+    ...optional('idleTimeoutMs', numberFlag('--idle-timeout-ms', values['idle-timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 30000' })),
+    ...optional('firstByteTimeoutMs', numberFlag('--first-byte-timeout-ms', values['first-byte-timeout-ms'], { min: 1, max: 86_400_000, integer: true, hint: 'use whole milliseconds above 0, e.g. 60000' })),
+    ...optional('retries', numberFlag('--retries', values.retries, { min: 0, max: 10, integer: true, hint: 'use a whole number from 0 to 10' })),
+    repeat: numberFlag('--repeat', values.repeat, { min: RUN_OPTIONS.repeat.min, max: 1000, integer: true, hint: 'use a whole number from 1 to 1000' }) ?? 1,
     format,
     http1: values.http1 ?? false,
     fallback: values.fallback ?? false,

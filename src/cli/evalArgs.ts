@@ -1,6 +1,6 @@
 /** `fanout eval` flags (shared/DESIGN.md "Evaluation"), each mistake one line naming the flag and the fix. */
 import { parseArgs } from 'node:util';
-import { UsageError } from './args';
+import { UsageError, numberFlag, usageErrorOf } from './args';
 
 export type EvalFormat = 'table' | 'json' | 'junit' | 'markdown';
 
@@ -37,15 +37,6 @@ Options for eval:
 Exit codes: 0 every assertion held, 1 any failed or errored (or cases were left unrun), 2 usage or input error
 (nothing was sent).`;
 
-function number(flag: string, raw: string | undefined, check: { min: number; max: number; integer: boolean; hint: string }): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || (check.integer && !Number.isInteger(value)) || value < check.min || value > check.max) {
-    throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not valid — ${check.hint}`);
-  }
-  return value;
-}
-
 export function parseEvalArguments(argv: string[]): EvalArguments | { command: 'help' } {
   let parsed;
   try {
@@ -68,10 +59,7 @@ export function parseEvalArguments(argv: string[]): EvalArguments | { command: '
       },
     });
   } catch (error) {
-    const message = (error as Error).message;
-    const unknown = /^Unknown option '([^']+)'/.exec(message);
-    if (unknown) throw new UsageError(`unknown option ${unknown[1]} for eval — see fanout eval --help`);
-    throw new UsageError(`${message.split('\n')[0]!.replace(/\.$/, '')} — see fanout eval --help`);
+    throw usageErrorOf(error, ' for eval', 'fanout eval --help');
   }
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
@@ -87,14 +75,14 @@ export function parseEvalArguments(argv: string[]): EvalArguments | { command: '
   if (values.output !== undefined && values.resume !== undefined && values.output !== values.resume) {
     throw new UsageError('--output and --resume: name the same file, or give only --resume FILE (new cases are appended to it)');
   }
-  const concurrency = number('--concurrency', values.concurrency, { min: 1, max: 1000, integer: true, hint: 'use a whole number from 1 to 1000' });
-  const maxCostUsd = number('--max-cost', values['max-cost'], { min: 0, max: 1_000_000, integer: false, hint: 'use US dollars above 0, e.g. 2.50' });
+  const concurrency = numberFlag('--concurrency', values.concurrency, { min: 1, max: 1000, integer: true, hint: 'use a whole number from 1 to 1000' });
+  const maxCostUsd = numberFlag('--max-cost', values['max-cost'], { min: 0, max: 1_000_000, integer: false, hint: 'use US dollars above 0, e.g. 2.50' });
   if (maxCostUsd === 0) throw new UsageError('--max-cost: 0 would send nothing — use US dollars above 0, e.g. 2.50');
   return {
     config: values.config,
     tests: values.tests,
     ...(deployments ? { deployments } : {}),
-    repeat: number('--repeat', values.repeat, { min: 1, max: 1000, integer: true, hint: 'use a whole number from 1 to 1000' }) ?? 1,
+    repeat: numberFlag('--repeat', values.repeat, { min: 1, max: 1000, integer: true, hint: 'use a whole number from 1 to 1000' }) ?? 1,
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
     format,

@@ -1,7 +1,8 @@
 // Figure 5: frames in the real playground webview (and the workbench around it) while 6 columns stream
 // 20,000 tokens each at 500 tokens/s (FANOUT_BENCH_QUICK=1: 2,000 tokens). The packaged extension runs in
 // code-server; an OpenAI-compatible emulator serves markdown answers; requestAnimationFrame intervals and long
-// tasks are recorded inside the webview and in the workbench page. Usage: node bench/webviewFrames.mjs OUT.json
+// tasks are recorded inside the webview and in the workbench page. FANOUT_BENCH_COLUMNS sets the column count
+// (24: the many-columns layout). Usage: node bench/webviewFrames.mjs OUT.json
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +15,7 @@ const require = createRequire(import.meta.url);
 const out = process.argv[2] ?? join(ROOT, 'bench/results/webview-frames.json');
 const TOKENS = Number(process.env.FANOUT_BENCH_TOKENS ?? (process.env.FANOUT_BENCH_QUICK === '1' ? 2_000 : 20_000));
 const RATE = 500;
-const COLUMNS = 6;
+const COLUMNS = Number(process.env.FANOUT_BENCH_COLUMNS ?? 6);
 
 function markdownAnswer(words) {
   const parts = [];
@@ -80,7 +81,7 @@ try {
   await page.evaluate(probe);
   const started = Date.now();
   await frame.click('#run');
-  await frame.waitForFunction((count) => document.querySelectorAll('[data-deployment][data-status="ok"], [data-deployment][data-status="error"]').length === count, COLUMNS, { timeout: (TOKENS / RATE) * 1000 * 3 + 30_000, polling: 1000 });
+  await frame.waitForFunction((count) => document.querySelectorAll('[data-deployment][data-status="ok"], [data-deployment][data-status="error"]').length === count, COLUMNS, { timeout: (TOKENS / RATE) * 1000 * 3 + 30_000 + COLUMNS * 10_000, polling: 1000 });
   const seconds = (Date.now() - started) / 1000;
   const webview = summarise(await frame.evaluate(collect));
   const workbench = summarise(await page.evaluate(collect));

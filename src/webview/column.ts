@@ -24,6 +24,8 @@ export interface ColumnCallbacks {
   /** Write the next turn for this column alone. */
   followUp: (deploymentId: string) => void;
   compareToggled: () => void;
+  /** Pin this column to the left of the row (or unpin it), to read it beside each of the others. */
+  pinToggled: (deploymentId: string) => void;
 }
 
 /** Each metric: its field, its hook (data-metric), its label, what it means. The reasoning ones show when a column reasons. */
@@ -59,6 +61,7 @@ export class Column {
   private readonly details = h('div', { class: 'column-details' });
   private readonly metricElements = new Map<string, HTMLElement>();
   readonly comparePick: HTMLInputElement;
+  private readonly pinButton: HTMLButtonElement;
   private readonly buttons: HTMLButtonElement[];
 
   constructor(readonly deployment: DeploymentView, private readonly callbacks: ColumnCallbacks, readonly turns: readonly TurnView[] = []) {
@@ -75,6 +78,7 @@ export class Column {
     }
     this.reasoning = new ColumnReasoning(deployment.id);
     this.comparePick = h('input', { type: 'checkbox', class: 'compare-pick', 'aria-label': `Compare the answer of ${deployment.id}`, onchange: () => callbacks.compareToggled() });
+    this.pinButton = h('button', { type: 'button', class: 'link pin', 'aria-pressed': 'false', title: 'Pin to the left, to read it beside each of the others', 'aria-label': `Pin ${deployment.id} to the left`, onclick: () => callbacks.pinToggled(deployment.id) }, 'Pin');
     this.buttons = [
       h('button', { class: 'secondary', type: 'button', title: 'Copy the answer', onclick: () => callbacks.copy(deployment.id) }, 'Copy'),
       h('button', { class: 'secondary', type: 'button', title: 'Insert the answer at the editor cursor', onclick: () => callbacks.insert(deployment.id) }, 'Insert'),
@@ -84,17 +88,20 @@ export class Column {
     const output = h('div', { class: 'output', 'data-role': 'output', tabindex: 0, 'aria-label': `Answer of ${deployment.id}` });
     this.stream = new MarkdownStream(output);
     const where = [deployment.providerLabel, deployment.model, deployment.region].filter(Boolean).join(' · ');
-    this.element = h('article', { class: 'column', 'data-deployment': deployment.id, 'data-status': 'waiting', 'aria-label': `${deployment.id}: ${where}` },
+    this.element = h('article', { class: 'column', 'data-deployment': deployment.id, 'data-status': 'waiting', tabindex: -1, 'aria-label': `${deployment.id}: ${where}` },
       h('header', { class: 'column-header' },
-        h('div', { class: 'column-title' }, h('h2', {}, deployment.id), this.statusElement),
+        h('div', { class: 'column-title' }, h('h2', {}, deployment.id), this.pinButton, this.statusElement),
         h('div', { class: 'column-sub', title: where }, where),
         this.noteElement,
         this.badgesElement),
       metrics,
       h('div', { class: 'column-actions' }, ...this.buttons, h('label', { class: 'compare-label' }, this.comparePick, 'compare')),
-      this.errorElement,
-      this.budgetWarning,
-      h('div', { class: 'column-body' }, turnsElement(turns), this.reasoning.element, output, this.details),
+      // the failure, the warning and the answer share the column's flexible row, so one column's error box does not
+      // push every other column's answer down
+      h('div', { class: 'column-main' },
+        this.errorElement,
+        this.budgetWarning,
+        h('div', { class: 'column-body' }, turnsElement(turns), this.reasoning.element, output, this.details)),
       this.footer);
     this.setButtonsEnabled(false);
   }
@@ -195,6 +202,13 @@ export class Column {
 
   private showReasoningMetrics(): void {
     for (const hook of REASONING_METRICS) this.metricElements.get(hook)!.parentElement!.hidden = false;
+  }
+
+  /** Pinned: first in the row and held at its left edge while the others scroll under it. */
+  setPinned(pinned: boolean): void {
+    this.element.classList.toggle('pinned', pinned);
+    this.pinButton.setAttribute('aria-pressed', String(pinned));
+    this.pinButton.textContent = pinned ? 'Unpin' : 'Pin';
   }
 
   setBadges(labels: string[]): void {

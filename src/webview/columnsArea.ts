@@ -7,16 +7,25 @@ import { renderChart } from './chart';
 import { Column, type ColumnCallbacks, type ColumnSnapshot } from './column';
 import { formatMs, h } from './dom';
 import type { PlaygroundStore } from './playgroundStore';
+import { RunSummary, type SummaryEntry } from './runSummary';
+
+/** From this many columns on, the chart starts folded so the columns keep the room. */
+const MANY_COLUMNS = 8;
 
 export class ColumnsArea {
   private readonly chart = h('div', { class: 'chart', hidden: true });
+  /** The chart folds away: with many columns it starts folded, the summary strip giving each one's time. */
+  private readonly chartFold = h('details', { class: 'chart-fold', hidden: true }, h('summary', {}, 'Chart: latency and cost'), this.chart);
   private readonly empty = h('p', { class: 'empty' }, 'Pick deployments, write a prompt and press Run (Ctrl+Enter). Each answer streams in its own column.');
   private readonly box = h('div', { class: 'columns', 'aria-label': 'Answers, one column per deployment' });
-  readonly element = h('section', { class: 'results', 'aria-label': 'Results' }, this.chart, this.empty, this.box);
+  private readonly summary = new RunSummary((id) => this.reveal(id), (on) => this.element.classList.toggle('compact', on));
+  readonly element = h('section', { class: 'results', 'aria-label': 'Results' }, this.summary.element, this.chartFold, this.empty, this.box);
   private columns = new Map<string, Column>();
   /** Columns with text not rendered yet. */
   private readonly dirty = new Set<Column>();
   private frameRequested = false;
+  /** The one column held at the left, if any. */
+  private pinned: string | null = null;
   private readonly callbacks: ColumnCallbacks;
 
   /** `comparePicked` hears how many answers are checked for Compare; `followUp` that one column is to go on alone. */
@@ -31,6 +40,7 @@ export class ColumnsArea {
       rerun: (deploymentId) => post({ type: 'rerunColumn', deploymentId }),
       followUp,
       compareToggled: () => comparePicked(this.comparePicks().length),
+      pinToggled: (deploymentId) => this.pin(this.pinned === deploymentId ? null : deploymentId),
     };
   }
 
@@ -38,8 +48,12 @@ export class ColumnsArea {
   build(ids: readonly string[], threads: Readonly<Record<string, TurnView[]>> = {}): void {
     this.columns = new Map(ids.map((id) => [id, new Column(this.store.viewOf(id), this.callbacks, threads[id] ?? [])]));
     this.box.replaceChildren(...[...this.columns.values()].map((column) => column.element));
+    this.pinned = null;
     this.empty.hidden = this.columns.size > 0;
     this.chart.hidden = true;
+    this.chartFold.hidden = true;
+    this.chartFold.open = this.columns.size <= MANY_COLUMNS;
+    this.summary.build([...this.columns.values()].map(summaryEntry));
   }
 
   /** Fresh columns in place of these (a next turn, or one column run again); the others stay as they are. */
@@ -48,6 +62,8 @@ export class ColumnsArea {
       const fresh = new Column(this.store.viewOf(id), this.callbacks, threads[id] ?? []);
       this.columns.get(id)?.element.replaceWith(fresh.element);
       this.columns.set(id, fresh);
+      fresh.setPinned(this.pinned === id);
+      this.summary.update(summaryEntry(fresh));
     }
   }
 
@@ -64,6 +80,7 @@ export class ColumnsArea {
         if (snapshot.reasoning) column.reasoning.append(snapshot.reasoning);
         column.setStatus(snapshot.status === 'streaming' || snapshot.status === 'waiting' ? 'cancelled' : snapshot.status);
       }
+      this.summary.update(summaryEntry(column));
     }
     this.showBadges(badges);
     this.updateChart();
@@ -88,6 +105,7 @@ export class ColumnsArea {
     if (ttftMs !== null) column.ttftMs = ttftMs;
     if (ttfrMs !== null) column.ttfrMs = ttfrMs;
     column.setStatus(status, note);
+    this.summary.update(summaryEntry(column));
   }
 
   finish(result: ColumnResult): void {
@@ -95,6 +113,7 @@ export class ColumnsArea {
     if (!column) return;
     this.dirty.delete(column);
     column.finish(result);
+    this.summary.update(summaryEntry(column));
     this.updateChart();
   }
 
@@ -117,8 +136,39 @@ export class ColumnsArea {
   }
 
   updateChart(): void {
-    // only answered columns: a failure's time or missing price says nothing about that cloud's speed or cost
-    renderChart(this.chart, [...this.columns.values()].filter((column) => column.result?.status === 'ok').map((column) => ({ id: column.deployment.id, metrics: column.result!.metrics })));
+    // every finished column; a failure's time or missing price says nothing about that cloud's speed or cost, so the
+    // chart names it as failed or stopped instead of drawing its bars
+    renderChart(this.chart, [...this.columns.values()].filter((column) => column.result !== null).map((column) => ({
+      id: column.deployment.id,
+      metrics: column.result!.metrics,
+      ...(column.result!.status === 'ok' ? {} : { notAnswered: column.result!.status === 'cancelled' ? 'stopped' : `failed: ${column.result!.error?.kind.replace('_', ' ') ?? 'error'}` }),
+    })));
+    this.chartFold.hidden = this.chart.hidden;
+  }
+
+  /** Pins one column (unpinning the one before), or none. */
+  private pin(id: string | null): void {
+    this.pinned = id;
+    for (const column of this.columns.values()) column.setPinned(column.deployment.id === id);
+    if (id) this.box.scrollTo({ left: 0 });
+  }
+
+  /** Brings a column into view (the summary strip's entries) and puts the focus on it. */
+  private reveal(id: string): void {
+    const column = this.columns.get(id);
+    if (!column) return;
+    // sideways only: the row of columns scrolls, the page around it stays where the person left it
+    const box = this.box.getBoundingClientRect();
+    const rect = column.element.getBoundingClientRect();
+    // a pinned column covers the left of the row: the others come into view beside it
+    const pinned = this.pinned !== null && this.pinned !== id ? this.columns.get(this.pinned) : undefined;
+    const start = box.left + (pinned ? pinned.element.getBoundingClientRect().width + 10 : 0);
+    const left = rect.left < start ? rect.left - start - 4 : rect.right > box.right ? Math.min(rect.right - box.right + 4, rect.left - start - 4) : 0;
+    if (left !== 0) this.box.scrollBy({ left, behavior: 'smooth' });
+    column.element.focus({ preventScroll: true });
+    column.element.classList.remove('revealed');
+    void column.element.offsetWidth; // restart the highlight
+    column.element.classList.add('revealed');
   }
 
   /** The deployments whose answers are checked for Compare. */
@@ -157,4 +207,8 @@ export class ColumnsArea {
     for (const column of this.columns.values()) if (column.status === 'waiting' || column.status === 'streaming') column.showLive(elapsed);
     this.startFrames();
   }
+}
+
+function summaryEntry(column: Column): SummaryEntry {
+  return { id: column.deployment.id, status: column.status, result: column.result, ttftMs: column.ttftMs };
 }

@@ -223,4 +223,18 @@ describe('fan-out engine timing (virtual clock)', () => {
     assert.equal(byId.a?.metrics.totalMs, 50);
     assert.equal(calls[0]?.sentAt, 300);
   });
+
+  it('cancelled while the credential is looked up: nothing is sent, and the result is cancelled, not an empty ok', async () => {
+    const clock = new VirtualClock();
+    const controller = new AbortController();
+    const plain = testCredentials();
+    // the look-up ignores the signal and answers anyway, as a slow SSO or ADC refresh may
+    const credentials = { resolve: async (...args: Parameters<typeof plain.resolve>) => (await sleep(clock, 300, new AbortController().signal), plain.resolve(...args)) };
+    clock.schedule(100, () => controller.abort());
+    const { byId, calls } = await play({ a: [answer({ firstTokenMs: 50 })] }, { credentials, signal: controller.signal }, clock);
+    assert.equal(byId.a?.status, 'cancelled');
+    assert.equal(byId.a?.error?.kind, 'cancelled');
+    assert.equal(byId.a?.text, '');
+    assert.equal(calls.length, 0, 'nothing was sent');
+  });
 });

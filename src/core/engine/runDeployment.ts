@@ -51,6 +51,9 @@ export async function runDeployment(request: ChatRequest, deployment: Deployment
         await runAttempts({ adapter, call, record, cancellation, limits, clock, sentAt, emit });
         record.totalMs = roundMs(clock.now() - sentAt);
       }
+    } else {
+      // cancelled while the credential was looked up: nothing was sent, and the result says so (not an empty "ok")
+      record.error = cancellation.error();
     }
   } finally {
     cancellation.dispose();

@@ -1,8 +1,8 @@
 /**
  * Figure 7, `fanout eval` at scale: N cases × 4 deployments (OpenAI, Azure OpenAI, Bedrock, Gemini) on emulators in
  * their own process, answering fast (3 tokens, no delay), each deployment limited to CONCURRENCY in flight. Measured
- * in this process: Fanout's own CPU per case (the runner, the SDKs, assertions, appending every case to the results
- * file), the heap over the run (after forced GCs: flat, since cases go to disk and are not held), and on the emulator
+ * in this process: the CPU per case (the runner, the SDKs, assertions, appending every case to the results file), and
+ * Fanout's own share of it against the same calls made straight through the official SDKs in the same run, the heap over the run (after forced GCs: flat, since cases go to disk and are not held), and on the emulator
  * the most requests each deployment had open at once against its limit.
  */
 import { fork } from 'node:child_process';
@@ -21,6 +21,7 @@ import { withoutKey } from '../src/core/evaluation/evaluationCase';
 import { loadAdapter } from '../src/providers/registry';
 import type { InFlightReport } from './evaluationEmulators';
 import { BENCH_KEYS } from './keys';
+import { rawSdkCall } from './rawCalls';
 
 export const CONCURRENCY = 8;
 
@@ -29,7 +30,12 @@ export interface EvaluationFigures {
   deployments: number;
   cases: number;
   seconds: number;
+  /** The whole process's CPU per case: Fanout, the official SDKs, HTTP. */
   cpuMsPerCase: number;
+  /** The same number of calls made straight through the official SDKs, in this process, at the same concurrency. */
+  sdkCpuMsPerCase: number;
+  /** What Fanout adds per case over those raw SDK calls: the figure the target is for. */
+  ownCpuMsPerCase: number;
   heapStartMB: number;
   heapEndMB: number;
   heapGrowthMB: number;
@@ -119,13 +125,24 @@ export async function evaluationLoad(tests: number): Promise<EvaluationFigures> 
       child.on('message', (message: { type: string; report?: InFlightReport }) => message.type === 'report' && resolve(message.report!));
       child.send({ type: 'report' });
     });
+    // the baseline, after the in-flight report so it does not count: as many calls per deployment straight through the
+    // official SDKs (a client per call, as the adapters make), at the same concurrency, in this same process
+    const perDeployment = Math.round(outcome.ran / deployments.length);
+    await Promise.all(deployments.map((deployment) => inPool(Math.min(50, perDeployment), CONCURRENCY, () => rawSdkCall(deployment))));
+    const rawBefore = process.cpuUsage();
+    await Promise.all(deployments.map((deployment) => inPool(perDeployment, CONCURRENCY, () => rawSdkCall(deployment))));
+    const raw = process.cpuUsage(rawBefore);
+    const cpuMsPerCase = (cpu.user + cpu.system) / 1000 / outcome.ran;
+    const sdkCpuMsPerCase = (raw.user + raw.system) / 1000 / (perDeployment * deployments.length);
     const rows = summary.rows();
     return {
       tests,
       deployments: deployments.length,
       cases: outcome.ran,
       seconds,
-      cpuMsPerCase: (cpu.user + cpu.system) / 1000 / outcome.ran,
+      cpuMsPerCase,
+      sdkCpuMsPerCase,
+      ownCpuMsPerCase: Math.max(0, cpuMsPerCase - sdkCpuMsPerCase),
       heapStartMB,
       heapEndMB,
       heapGrowthMB: heapEndMB - heapStartMB,
@@ -140,6 +157,17 @@ export async function evaluationLoad(tests: number): Promise<EvaluationFigures> 
     setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs `count` calls of `call`, at most `width` at once. */
+async function inPool(count: number, width: number, call: () => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(width, count) }, async () => {
+    while (next < count) {
+      next++;
+      await call();
+    }
+  }));
 }
 
 /** Runs figure 7 alone: `node out/bench/evaluationLoad.js [tests]`. */

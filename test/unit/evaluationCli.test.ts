@@ -69,7 +69,8 @@ describe('fanout eval', () => {
     emulators = await startEmulators();
     dir = mkdtempSync(join(tmpdir(), 'fanout-eval-'));
     const all = deploymentsFor(emulators);
-    config = file('fanout.json', JSON.stringify({ deployments: [all.openai, all.azure, all.bedrock, { ...all.vertex, apiKeyEnv: 'VERTEX_TOKEN' }, all.gemini] }));
+    // every provider kind; the compatible server here is the OpenAI emulator, which wants a key
+    config = file('fanout.json', JSON.stringify({ deployments: [all.openai, all.azure, all.bedrock, { ...all.vertex, apiKeyEnv: 'VERTEX_TOKEN' }, all.gemini, { ...all.compatible, apiKeyEnv: 'OPENAI_API_KEY' }, { ...all.vertexOpenai, apiKeyEnv: 'VERTEX_TOKEN' }] }));
   });
   after(() => emulators.stop());
   beforeEach(() => emulators.reset());
@@ -79,17 +80,17 @@ describe('fanout eval', () => {
     const { code, stdout, stderr } = await cli(['--tests', tests, '--format', 'json']);
     assert.equal(code, 1, stderr);
     assert.match(stderr, /providers: not used — the deployments come from --config/);
-    assert.match(stderr, /15 cases to run on 5 deployments; estimated at most \$/);
+    assert.match(stderr, /21 cases to run on 7 deployments; estimated at most \$/);
     const document = JSON.parse(stdout);
     assert.deepEqual(Object.keys(document), ['summary', 'cases']);
-    assert.equal(document.summary.length, 5);
+    assert.equal(document.summary.length, 7);
     for (const row of document.summary) {
       assert.deepEqual(Object.keys(row), ['deployment', 'cases', 'passed', 'failed', 'errors', 'passRate', 'ttftP50', 'ttftP95', 'totalP50', 'totalP95', 'costUsd']);
       assert.deepEqual([row.cases, row.passed, row.failed, row.errors], [3, 2, 1, 0], row.deployment);
       assert.equal(row.passRate, 2 / 3);
       assert.ok(row.ttftP50 > 0 && row.totalP95 >= row.totalP50);
     }
-    assert.equal(document.cases.length, 15);
+    assert.equal(document.cases.length, 21);
     const [first] = document.cases;
     assert.deepEqual(Object.keys(first).slice(0, 10), ['test', 'vars', 'deployment', 'repeat', 'status', 'text', 'pass', 'assertions', 'metrics', 'error']);
     assert.deepEqual([first.test, first.vars, first.deployment, first.repeat, first.status, first.pass], ['France', { country: 'France' }, 'openai-mini', 1, 'ok', true]);
@@ -98,7 +99,7 @@ describe('fanout eval', () => {
     const peru = document.cases.find((evaluationCase: { test: string }) => evaluationCase.test === 'tests[2]');
     assert.equal(peru.assertions[1].pass, false);
     assert.match(peru.assertions[1].reason, /is not "Lima"/);
-    assert.deepEqual(document.cases.map((evaluationCase: { deployment: string }) => evaluationCase.deployment).slice(0, 5), ['openai-mini', 'azure-gpt4o', 'bedrock-haiku', 'vertex-flash', 'gemini-flash'], 'cases in plan order');
+    assert.deepEqual(document.cases.map((evaluationCase: { deployment: string }) => evaluationCase.deployment).slice(0, 7), ['openai-mini', 'azure-gpt4o', 'bedrock-haiku', 'vertex-flash', 'gemini-flash', 'local-llama', 'vertex-gpt-oss'], 'cases in plan order');
   });
 
   it('JUnit, Markdown and the table report the same run; exit 0 when every assertion holds', async () => {

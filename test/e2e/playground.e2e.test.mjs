@@ -51,6 +51,9 @@ describe('the playground', function () {
     frame = await playgroundFrame(page);
     await frame.fill('#prompt', 'In two sentences: why can the same model answer differently on two clouds? Mention {{audience}}.');
     await frame.fill('[data-variable="audience"]', 'developers');
+    // Run is ready once the host's deployment list has arrived and all five are picked: pressing before that runs nothing
+    await frame.waitForFunction((count) => document.querySelectorAll('[data-deployment-choice]:checked').length === count, FIVE.length, { timeout: 30_000 });
+    await frame.waitForFunction(() => document.querySelector('#run') && !document.querySelector('#run').disabled, null, { timeout: 10_000 });
     await frame.press('#prompt', 'Control+Enter');
     await frame.waitForFunction(() => document.querySelectorAll('[data-deployment][data-status="streaming"]').length > 0, null, { timeout: 15_000 });
     await screenshot(page, '10-playground-streaming-dark');

@@ -169,16 +169,15 @@ describe('the playground: reasoning and images', function () {
     await frame.selectOption('#reasoning', '');
     await frame.fill('#prompt', 'What does this chart show?');
     await frame.click('#attach-image');
-    // code-server's own file dialog: type the path, press Enter
+    // code-server's own file dialog: pick the file, accept it
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
-    // the dialog is ready once it shows its starting folder; typing before that is overwritten
+    // the dialog is ready once it shows its starting folder; then pick the file from its list (typing races its
+    // completion of the path as it is typed)
     await page.waitForFunction(() => /\/$/.test(document.querySelector('.quick-input-widget input')?.value ?? ''), null, { timeout: 15_000 });
-    // the dialog edits its folder path in place (filling the whole path appends to it): type the file's name after it
-    await input.focus();
-    await page.keyboard.press('End');
-    await page.keyboard.type('chart.png');
-    // the first Enter may only accept the dialog's completion of the typed path: press again while it is open
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'chart.png' }).click();
+    await page.waitForFunction(() => /chart\.png$/.test(document.querySelector('.quick-input-widget input')?.value ?? ''), null, { timeout: 10_000 });
+    // a click may already accept it; otherwise Enter does (pressed again while it stays open)
     const widget = page.locator('.quick-input-widget');
     for (let presses = 0; presses < 3 && await widget.isVisible(); presses++) {
       await page.keyboard.press('Enter');

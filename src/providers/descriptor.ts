@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { commonFields } from '../core/config/fields';
+import type { BatchSupport } from '../core/batch/batchAdapter';
 import type { ProviderAdapter } from '../core/engine/adapter';
 import type { ImageLimits } from '../core/request/imageCheck';
 
@@ -70,6 +71,8 @@ export interface ProviderSpec<K extends string, F extends z.core.$ZodShape> {
   suggestId?(model: string): string;
   /** Imports the adapter's chunk (and its SDK) on first use. */
   adapter(): Promise<ProviderAdapter<never>>;
+  /** The cloud's own batch service (`fanout eval --batch`); absent: this kind's cases run streamed, and that is said. */
+  batch?: BatchSupport<DeploymentFrom<K, F>>;
 }
 
 export type DeploymentFrom<K extends string, F extends z.core.$ZodShape> = z.infer<z.ZodMiniObject<CommonShape & { provider: z.ZodMiniLiteral<K> } & F>>;

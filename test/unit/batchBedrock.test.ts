@@ -11,6 +11,7 @@ import { FINAL_BATCH_STATES } from '../../src/core/batch/batchAdapter';
 import type { Credential } from '../../src/core/security/credential';
 import { bedrockProvider, type BedrockDeployment } from '../../src/providers/bedrock/descriptor';
 import { BATCH_DEFAULTS, BedrockEmulator } from '../emulators/bedrock';
+import { TestProxy } from '../emulators/proxy';
 import { KEYS } from '../support/fixtures';
 
 const ROLE = 'arn:aws:iam::123456789012:role/FanoutBatch';
@@ -189,6 +190,25 @@ describe('Bedrock batch inference (client-s3 + client-bedrock against the S3 and
     assert.deepEqual(JSON.parse(json.find((part) => part.type === 'text-delta')?.type === 'text-delta' ? (json.find((part) => part.type === 'text-delta') as { text: string }).text : 'null'), { city: 'Paris' });
     assert.ok(!json.some((part) => part.type === 'tool-call'));
     assert.equal((json.at(-1) as { reason?: string }).reason, 'stop');
+  });
+
+  it('goes through the proxy the streaming path takes: S3 and the control plane alike', async () => {
+    const proxy = await new TestProxy().start();
+    try {
+      const through = (target = deployment()): BatchCall<BedrockDeployment> => ({ ...call(target), transport: { network: { proxy: proxy.url } } });
+      const submittedJob = await adapter.submit(through(), itemsFor(100), 'proxied');
+      assert.ok(submittedJob.ok, JSON.stringify(!submittedJob.ok && submittedJob.error));
+      await follow(submittedJob.job);
+      const result = await adapter.fetch(through(), submittedJob.job);
+      assert.ok(result.ok && result.outcomes.length === 100);
+      // the status polls above went direct (no proxy given to them); everything else came through the tunnel
+      const polls = emulator.server.requests.filter((request) => request.method === 'GET' && request.path.startsWith('/model-invocation-job/')).length;
+      assert.deepEqual(proxy.routes([emulator.server]), { through: emulator.server.requests.length - polls, direct: polls, directPorts: polls ? [emulator.server.port] : [] });
+      assert.ok(emulator.server.requests.length - polls >= 5, 'HeadBucket, PutObject, CreateModelInvocationJob, ListObjectsV2, GetObject');
+      assert.ok(proxy.requests.every((request) => request.target === `127.0.0.1:${emulator.server.port}`), JSON.stringify(proxy.requests));
+    } finally {
+      await proxy.stop();
+    }
   });
 
   describe('configuration, named before anything is uploaded', () => {

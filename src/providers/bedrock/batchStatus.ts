@@ -35,6 +35,6 @@ export function mapJobStatus(job: JobDescription): BatchStatus {
     total: job.totalRecordCount ?? null,
     succeeded: job.successRecordCount ?? null,
     failed: job.errorRecordCount ?? null,
-    message: job.message || fix ? `${job.message ?? ''}${fix}`.trim() : null,
+    message: job.message || fix ? `${job.message ? job.message.replace(/([^.!?])$/, '$1.') : ''}${fix}`.trim() : null,
   };
 }

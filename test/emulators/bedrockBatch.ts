@@ -21,10 +21,12 @@ export interface BatchJobKnobs {
   roles: string[];
   /** The caller may not pass the role to Bedrock (iam:PassRole): AccessDeniedException at create. */
   passRoleDenied?: boolean;
-  /** The job runs out of time half done: Expired, with half its records written. */
-  expireHalfDone?: boolean;
-  /** A record's error instead of its answer (by its place in the input file). */
-  failRecord?: (index: number) => { errorCode: number; errorMessage: string } | null;
+  /** The job runs out of time after this many records: Expired, with those written. */
+  expireAfter?: number;
+  /** A job stopped while it ran has answered this many records (default half). */
+  stopKeeps?: number;
+  /** A record's error instead of its answer (by its place in the input file, and its recordId). */
+  failRecord?: (index: number, recordId: string) => { errorCode: number; errorMessage: string } | null;
   /** Bedrock's default quota. */
   minRecords: number;
   /** How each record is answered (the streaming emulator's knobs: tokens, text, cached tokens, …). */
@@ -126,13 +128,13 @@ export class BatchJobs {
         }
         case 'Scheduled': this.enter(job, 'InProgress', due); break;
         case 'InProgress': {
-          const expire = this.knobs.expireHalfDone === true;
-          const written = this.run(job, expire ? 0.5 : 1);
+          const expire = this.knobs.expireAfter !== undefined;
+          const written = this.run(job, expire ? { records: this.knobs.expireAfter! } : { share: 1 });
           this.enter(job, expire ? 'Expired' : written.error ? 'PartiallyCompleted' : 'Completed', due, expire ? 'The job timed out before all records were processed.' : undefined);
           break;
         }
         case 'Stopping':
-          this.run(job, job.ranBeforeStop ? 0.5 : 0);
+          this.run(job, !job.ranBeforeStop ? { share: 0 } : this.knobs.stopKeeps !== undefined ? { records: this.knobs.stopKeeps } : { share: 0.5 });
           this.enter(job, 'Stopped', due);
           break;
         default: return;
@@ -154,20 +156,23 @@ export class BatchJobs {
     return null;
   }
 
-  /** Answers the first `share` of each input file's records and writes the output files and the manifest. */
-  private run(job: Job, share: number): { success: number; error: number } {
+  /** Answers the first records (a share of each file, or a number in all) and writes the output files and the manifest. */
+  private run(job: Job, take: { share: number } | { records: number }): { success: number; error: number } {
     const input = s3Parts(job.request.inputDataConfig.s3InputDataConfig.s3Uri);
     const output = s3Parts(job.request.outputDataConfig.s3OutputDataConfig.s3Uri);
     const folder = `${output.key.replace(/\/?$/, '/')}${job.id}/`.replace(/^\//, '');
     const files = input.key.endsWith('.jsonl') ? [input.key] : this.s3.keys(input.bucket, input.key).filter((key) => key.endsWith('.jsonl'));
     const counts = { total: 0, success: 0, error: 0, inputTokens: 0, outputTokens: 0 };
+    let left = 'records' in take ? take.records : Infinity;
     for (const key of files) {
       const lines = this.s3.get(input.bucket, key)!.body.toString('utf8').split('\n').filter((line) => line.trim());
       counts.total += lines.length;
-      const done = lines.slice(0, Math.floor(lines.length * share)).map((line, index) => {
+      const count = 'share' in take ? Math.floor(lines.length * take.share) : Math.min(left, lines.length);
+      left -= count;
+      const done = lines.slice(0, count).map((line, index) => {
         const record = JSON.parse(line) as { recordId?: string; modelInput: ConverseInput };
         const recordId = record.recordId ?? randomBytes(6).toString('hex').toUpperCase();
-        const failed = this.knobs.failRecord?.(index) ?? refusal(record.modelInput, job.request.modelId);
+        const failed = this.knobs.failRecord?.(index, recordId) ?? refusal(record.modelInput, job.request.modelId);
         if (failed) {
           counts.error++;
           return JSON.stringify({ recordId, modelInput: record.modelInput, error: failed });

@@ -132,7 +132,7 @@ describe('Bedrock batch inference (client-s3 + client-bedrock against the S3 and
   });
 
   it('a job that expires half done keeps its partial output', async () => {
-    emulator.batch.knobs.expireHalfDone = true;
+    emulator.batch.knobs.expireAfter = 100;
     const job = await submitted(itemsFor(200));
     const { status } = await follow(job);
     assert.equal(status.state, 'expired');

@@ -41,15 +41,11 @@ describe('credentials and trust', () => {
       { id: 'ws-gpt', provider: 'openai', model: 'gpt-4o-mini', baseUrl: `${otherHost.url}/v1` },
       { id: 'ws-claude', provider: 'bedrock', model: 'anthropic.claude-3-5-haiku-20241022-v1:0', region: 'us-east-1', endpoint: emulators.bedrock.url },
       { id: 'ws-profiled', provider: 'bedrock', model: 'm', region: 'us-east-1', profile: 'prod' },
-      { id: 'ws-batch', provider: 'bedrock', model: 'm', region: 'us-east-1', batch: { s3Uri: 's3://their-bucket/x', roleArn: 'arn:aws:iam::123456789012:role/Theirs' } },
     ] })));
     await until(() => api.settings.deployments.some((deployment) => deployment.id === 'ws-gpt'), 'the workspace deployments', 10_000);
     assert.equal(api.settings.sourceOf('ws-gpt'), 'workspace');
     assert.ok(!api.settings.deployments.some((deployment) => deployment.id === 'ws-profiled'), 'a workspace file may not pick an AWS profile');
     assert.ok(api.settings.issues.some((issue) => /ws-profiled.*profile/.test(issue.path) && /not allowed in a workspace file/.test(issue.message)));
-    // nor where batch prompts and answers are written, or which role is assumed
-    assert.ok(!api.settings.deployments.some((deployment) => deployment.id === 'ws-batch'), 'a workspace file may not pick a bucket or a role');
-    assert.ok(api.settings.issues.some((issue) => /ws-batch.*batch/.test(issue.path) && /where batch prompts and answers go/.test(issue.message)));
 
     const results = await vscode.commands.executeCommand<Array<{ deployment: string; status: string; error: { kind: string; message: string } | null }>>('fanout.testConnection', 'all');
     const byId = Object.fromEntries(results.map((result) => [result.deployment, result]));

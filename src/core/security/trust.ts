@@ -9,12 +9,8 @@ import { descriptorOf } from '../../providers/registry';
 
 export type DeploymentSource = 'user' | 'workspace';
 
-/**
- * Fields a workspace file may not set: they would make the editor run a program or read a file the workspace names,
- * or (`batch`: buckets, service roles, batch deployments) choose where prompts and answers are written and which role
- * is assumed.
- */
-export const WORKSPACE_FORBIDDEN_FIELDS = ['profile', 'apiKeyEnv', 'batch'] as const;
+/** Fields a workspace file may not set: they would make the editor run a program or read a file the workspace names. */
+export const WORKSPACE_FORBIDDEN_FIELDS = ['profile', 'apiKeyEnv'] as const;
 
 /** Whether the deployment's origin is its cloud's own endpoint (where the user's AWS or Google sign-in may be sent). */
 function isOfficialCloudOrigin(deployment: Deployment): boolean {

@@ -103,7 +103,7 @@ export class DeploymentSettings extends Disposable {
       for (const deployment of parsed.deployments) {
         const forbidden = WORKSPACE_FORBIDDEN_FIELDS.filter((field) => field in deployment);
         if (forbidden.length) {
-          issues.push({ path: `${where}: "${deployment.id}".${forbidden[0]}`, message: `not allowed in a workspace file (a workspace cannot choose which AWS profile or environment variable you use, nor where batch prompts and answers go or which role is assumed) — set it in your user settings` });
+          issues.push({ path: `${where}: "${deployment.id}".${forbidden[0]}`, message: `not allowed in a workspace file (a workspace cannot choose which AWS profile or environment variable you use) — set it in your user settings` });
           continue;
         }
         deployments.push(deployment);

@@ -217,9 +217,9 @@ describe('Bedrock batch inference (client-s3 + client-bedrock against the S3 and
     it('a deployment without batch settings, or with a malformed role or location, is named with the field and the fix', async () => {
       const problem = bedrockProvider.batch!.problem;
       assert.equal(problem(deployment()), null);
-      assert.match(problem(deployment(null)) ?? '', /no "batch" settings.*"s3Uri": "s3:\/\/bucket\/prefix".*"roleArn"/);
-      assert.match(problem(deployment({ s3Uri: 's3://fanout-batch', roleArn: 'FanoutBatch' })) ?? '', /batch\.roleArn "FanoutBatch" is not an IAM role ARN.*arn:aws:iam::<12-digit account>:role\/<name>/);
-      assert.match(problem(deployment({ s3Uri: 'https://fanout-batch.s3.amazonaws.com/x', roleArn: ROLE })) ?? '', /batch\.s3Uri .* is not an S3 location.*s3:\/\/bucket\/prefix/);
+      assert.match(problem(deployment(null)) ?? '', /^Bedrock batch inference needs an S3 location and a service role: add "batch": \{"s3Uri": "s3:\/\/bucket\/prefix", "roleArn"/);
+      assert.match(problem(deployment({ s3Uri: 's3://fanout-batch', roleArn: 'FanoutBatch' })) ?? '', /^batch\.roleArn "FanoutBatch" is not an IAM role ARN: write it as "arn:aws:iam::<12-digit account>:role\/<name>"/);
+      assert.match(problem(deployment({ s3Uri: 'https://fanout-batch.s3.amazonaws.com/x', roleArn: ROLE })) ?? '', /^batch\.s3Uri .* is not an S3 location: write it as "s3:\/\/bucket\/prefix"/);
       // the config check refuses the same shapes when the file is read
       const parsed = bedrockProvider.schema.safeParse({ ...deployment(), batch: { s3Uri: 's3://Bad_Bucket', roleArn: 'arn:aws:iam::12:role/x' } });
       assert.equal(parsed.success, false);
@@ -227,7 +227,7 @@ describe('Bedrock batch inference (client-s3 + client-bedrock against the S3 and
       assert.equal(bedrockProvider.schema.safeParse(deployment()).success, true);
       const refused = await adapter.submit(call(deployment({ s3Uri: 's3://fanout-batch', roleArn: 'FanoutBatch' })), itemsFor(100), 'job');
       assert.ok(!refused.ok);
-      assert.match(refused.error.message, /batch\.roleArn/);
+      assert.match(refused.error.message, /^Bedrock deployment "bedrock-haiku": batch\.roleArn/);
       assert.equal(emulator.server.requests.length, 0, 'nothing was sent');
     });
 

@@ -39,7 +39,7 @@ interface Clients {
 async function clientsFor(call: Call): Promise<{ ok: true; clients: Clients } | Failure> {
   const { deployment, credential } = call;
   const problem = batchProblem(deployment);
-  if (problem) return { ok: false, error: providerError('bad_request', problem, { retryable: false }) };
+  if (problem) return { ok: false, error: providerError('bad_request', `Bedrock deployment "${deployment.id}": ${problem}`, { retryable: false }) };
   if (credential.type !== 'aws') {
     return { ok: false, error: providerError('auth', `Bedrock batch inference for "${deployment.id}" writes its cases to S3, which takes AWS credentials, not a Bedrock API key: set a "profile" on the deployment (or AWS keys in the environment) for batch.`, { retryable: false }) };
   }

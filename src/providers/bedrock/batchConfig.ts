@@ -26,13 +26,15 @@ export function parseS3Uri(uri: string): S3Location | null {
   return { bucket: match[1]!, prefix: prefix ? `${prefix}/` : '' };
 }
 
-/** Why this deployment cannot be sent as a Bedrock batch, naming the field and the fix; null when it can. */
+/**
+ * Why this deployment cannot be sent as a Bedrock batch, naming the field and the fix; null when it can. The caller
+ * names the deployment.
+ */
 export function batchProblem(deployment: BedrockBatchSettings): string | null {
-  const where = `Bedrock deployment "${deployment.id}"`;
   if (!deployment.batch) {
-    return `${where} has no "batch" settings: batch inference needs an S3 location and a service role. Add "batch": {"s3Uri": "s3://bucket/prefix", "roleArn": "arn:aws:iam::123456789012:role/…"} (a role Bedrock can assume, with read and write on that location).`;
+    return 'Bedrock batch inference needs an S3 location and a service role: add "batch": {"s3Uri": "s3://bucket/prefix", "roleArn": "arn:aws:iam::123456789012:role/…"} to the deployment (a role Bedrock can assume, with read and write on that location).';
   }
-  if (!parseS3Uri(deployment.batch.s3Uri)) return `${where}: batch.s3Uri "${deployment.batch.s3Uri}" is not an S3 location. Write it as "s3://bucket/prefix".`;
-  if (!ROLE_ARN.test(deployment.batch.roleArn)) return `${where}: batch.roleArn "${deployment.batch.roleArn}" is not an IAM role ARN. Write it as "arn:aws:iam::<12-digit account>:role/<name>".`;
+  if (!parseS3Uri(deployment.batch.s3Uri)) return `batch.s3Uri "${deployment.batch.s3Uri}" is not an S3 location: write it as "s3://bucket/prefix".`;
+  if (!ROLE_ARN.test(deployment.batch.roleArn)) return `batch.roleArn "${deployment.batch.roleArn}" is not an IAM role ARN: write it as "arn:aws:iam::<12-digit account>:role/<name>".`;
   return null;
 }

@@ -23,7 +23,7 @@ export interface BatchJobKnobs {
   passRoleDenied?: boolean;
   /** The job runs out of time after this many records: Expired, with those written. */
   expireAfter?: number;
-  /** A job stopped while it ran has answered this many records (default half). */
+  /** A stopped job has answered this many records (default: half if it was running, else none). */
   stopKeeps?: number;
   /** A record's error instead of its answer (by its place in the input file, and its recordId). */
   failRecord?: (index: number, recordId: string) => { errorCode: number; errorMessage: string } | null;
@@ -134,7 +134,7 @@ export class BatchJobs {
           break;
         }
         case 'Stopping':
-          this.run(job, !job.ranBeforeStop ? { share: 0 } : this.knobs.stopKeeps !== undefined ? { records: this.knobs.stopKeeps } : { share: 0.5 });
+          this.run(job, this.knobs.stopKeeps !== undefined ? { records: this.knobs.stopKeeps } : { share: job.ranBeforeStop ? 0.5 : 0 });
           this.enter(job, 'Stopped', due);
           break;
         default: return;

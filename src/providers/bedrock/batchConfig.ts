@@ -32,7 +32,7 @@ export function parseS3Uri(uri: string): S3Location | null {
  */
 export function batchProblem(deployment: BedrockBatchSettings): string | null {
   if (!deployment.batch) {
-    return 'Bedrock batch inference needs an S3 location and a service role: add "batch": {"s3Uri": "s3://bucket/prefix", "roleArn": "arn:aws:iam::123456789012:role/…"} to the deployment (a role Bedrock can assume, with read and write on that location).';
+    return 'Bedrock batch inference needs an S3 location and a service role: add "batch": {"s3Uri": "s3://bucket/prefix", "roleArn": "arn:aws:iam::123456789012:role/…"} to the deployment (a role Bedrock can assume, with read and write on that location)';
   }
   if (!parseS3Uri(deployment.batch.s3Uri)) return `batch.s3Uri "${deployment.batch.s3Uri}" is not an S3 location: write it as "s3://bucket/prefix".`;
   if (!ROLE_ARN.test(deployment.batch.roleArn)) return `batch.roleArn "${deployment.batch.roleArn}" is not an IAM role ARN: write it as "arn:aws:iam::<12-digit account>:role/<name>".`;

@@ -93,7 +93,7 @@ export function costOf(deployment: Deployment, usage: Usage | null, at: Date = n
     routeNote(key!.route),
     fallbackNote(key!.provider, calculation),
     calculation.model_price.input_mtok === undefined && calculation.model_price.output_mtok === undefined
-      ? `genai-prices lists no per-token price for ${calculation.model.id}` : null,
+      ? `genai-prices lists no per-token price for ${calculation.model.id} (free, or billed in other units)` : null,
   ].filter((note) => note !== null);
   return { costUsd: calculation.total_price, note: notes.length ? notes.join('; ') : null };
 }

@@ -273,7 +273,7 @@ describe('Bedrock batch inference (client-s3 + client-bedrock against the S3 and
       const bearer = await adapter.submit(call(deployment(), { type: 'bearer', token: KEYS.bedrockApiKey, source: 'test' }), itemsFor(100), 'job');
       assert.ok(!bearer.ok);
       assert.equal(bearer.error.kind, 'auth');
-      assert.match(bearer.error.message, /takes AWS credentials, not a Bedrock API key/);
+      assert.match(bearer.error.message, /takes AWS credentials \(a profile, SSO or AWS keys\), not a Bedrock API key: unset AWS_BEARER_TOKEN_BEDROCK/);
       assert.equal(emulator.server.requests.length, 0);
       const wrong = await adapter.submit(call(deployment(), { type: 'aws', accessKeyId: KEYS.aws.accessKeyId, secretAccessKey: 'not-the-secret', source: 'test' }), itemsFor(100), 'job');
       assert.ok(!wrong.ok);

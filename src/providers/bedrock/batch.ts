@@ -41,7 +41,8 @@ async function clientsFor(call: Call): Promise<{ ok: true; clients: Clients } | 
   const problem = batchProblem(deployment);
   if (problem) return { ok: false, error: providerError('bad_request', `Bedrock deployment "${deployment.id}": ${problem}`, { retryable: false }) };
   if (credential.type !== 'aws') {
-    return { ok: false, error: providerError('auth', `Bedrock batch inference for "${deployment.id}" writes its cases to S3, which takes AWS credentials, not a Bedrock API key: set a "profile" on the deployment (or AWS keys in the environment) for batch.`, { retryable: false }) };
+    // a Bedrock API key is tried before the AWS sign-in, so a saved key (or AWS_BEARER_TOKEN_BEDROCK) is what came
+    return { ok: false, error: providerError('auth', `Bedrock batch inference for "${deployment.id}" writes its cases to S3, which takes AWS credentials (a profile, SSO or AWS keys), not a Bedrock API key: unset AWS_BEARER_TOKEN_BEDROCK (CLI) or remove the saved Bedrock API key (editor) for batch runs, or use another deployment with a "profile".`, { retryable: false }) };
   }
   const endpoints = batchEndpoints(deployment.endpoint);
   const origin = endpoints.controlPlane ?? bedrockOrigin(deployment.region, undefined).replace('bedrock-runtime', 'bedrock');

@@ -17,6 +17,8 @@ export interface BatchJobKnobs {
   stateMs: number;
   /** Time InProgress (make it long to stop a job while it runs). */
   runMs: number;
+  /** Time Stopping (default stateMs). */
+  stoppingMs?: number;
   /** Role ARNs Bedrock can assume; any other is refused at create as AWS refuses it. */
   roles: string[];
   /** The caller may not pass the role to Bedrock (iam:PassRole): AccessDeniedException at create. */
@@ -116,7 +118,7 @@ export class BatchJobs {
   private advance(job: Job): void {
     const now = Date.now();
     while (!FINAL.has(job.status)) {
-      const due = job.enteredAt + (job.status === 'InProgress' ? this.knobs.runMs : this.knobs.stateMs);
+      const due = job.enteredAt + (job.status === 'InProgress' ? this.knobs.runMs : job.status === 'Stopping' ? this.knobs.stoppingMs ?? this.knobs.stateMs : this.knobs.stateMs);
       if (now < due) return;
       switch (job.status) {
         case 'Submitted': this.enter(job, 'Validating', due); break;

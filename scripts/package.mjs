@@ -12,15 +12,17 @@ const out = resolve(outIndex > 0 ? process.argv[outIndex + 1] : `fanout-${versio
 execFileSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
 const vsce = require.resolve('@vscode/vsce/vsce');
 const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { encoding: 'utf8' }).trim().split('\n');
-execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+// the README's pictures (docs/images/) are relative links, kept as written: there is no public repository to point them at
+execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--no-rewrite-relative-links', '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
 const bytes = statSync(out).size;
 console.log(`${out}: ${(bytes / 1024).toFixed(1)} KB, ${listing.length} files:\n  ${listing.join('\n  ')}`);
 // the size budget: each SDK bundled once, lazily. 700 KB when every SDK stopped being bundled twice (684 KB then, from
 // 1003 KB); raised to 740 KB for OpenTelemetry's export chunk (+28 KB compressed, loaded only once a collector is set),
 // after ajv, tools, reasoning, images and the Responses API fitted under 700. A change that grows past it says why here.
 // 760 KB for evaluation in the editor (tests files, assertions, the runner and its view: +16 KB compressed, after
-// csv-parse, 30 KB, was replaced by the 60-line core/evaluation/csvRows.ts).
-const BUDGET_KB = 760;
+// csv-parse, 30 KB, was replaced by the 60-line core/evaluation/csvRows.ts). 764 KB for the playground's words on
+// what each metric measures (hover and screen reader), its phase bar and the "How Fanout measures" walkthrough (+2 KB).
+const BUDGET_KB = 764;
 if (bytes / 1024 > BUDGET_KB) {
   console.error(`${out} is ${(bytes / 1024).toFixed(1)} KB, over the ${BUDGET_KB} KB budget: see which chunk grew in dist/meta.json`);
   process.exit(1);

@@ -129,7 +129,9 @@ export function fromConnectionFailure(service: string, deploymentId: string, ori
     node = (node as { cause?: unknown }).cause;
   }
   const text = chain.join(' ');
-  const where = `${service} at ${origin} (deployment "${deploymentId}")`;
+  // an OpenAI-compatible server is already named by its host ("The server at 127.0.0.1:11434"): said once, mid-sentence
+  const named = /^The server at /.test(service) ? 'the server' : service;
+  const where = `${named} at ${origin} (deployment "${deploymentId}")`;
   if (proxy) {
     const via = describeProxy(proxy);
     const status = /Proxy response \((\d{3})\)|status(?:Code)? (\d{3})/i.exec(text);

@@ -76,7 +76,7 @@ describe('the playground comparing seven deployments, two failing', function () 
   const promptHeight = () => frame.$eval('#prompt', (element) => Math.round(element.getBoundingClientRect().height));
 
   /** A README picture: the playground alone, cut from the page and scaled down to `width` (only with FANOUT_PICTURES_DIR). */
-  const picture = async (name, width, selectors = null) => {
+  const picture = async (name, width, selectors = null, keep = 1) => {
     let box = await (await frame.frameElement()).boundingBox();
     if (selectors) {
       // the union of these elements, in the page's coordinates
@@ -89,7 +89,7 @@ describe('the playground comparing seven deployments, two failing', function () 
       box = { x: box.x + inner.x, y: box.y + inner.y, width: inner.width, height: inner.height };
     }
     const full = await screenshot(page, `${name}-full`, { clip: box });
-    if (pictures) await smallPicture(browser, full, join(pictures, `${name}.png`), width);
+    if (pictures) await smallPicture(browser, full, join(pictures, `${name}.png`), width, keep);
   };
 
   it('keeps the prompt its full height beside a history of 40 runs: the history scrolls in its own region', async () => {
@@ -108,6 +108,7 @@ describe('the playground comparing seven deployments, two failing', function () 
     // the stopped run in the history says so, never "failed"
     const newest = await frame.$eval('[data-history="seeded-39"] .history-meta', (element) => element.textContent);
     assert.match(newest, /0 ok, 5 stopped$/);
+    await frame.evaluate(() => { document.querySelector('.inputs').scrollTop = 0; });
     await screenshot(page, '30-seven-history-dark');
   });
 
@@ -120,7 +121,8 @@ describe('the playground comparing seven deployments, two failing', function () 
     await frame.waitForFunction((count) => document.querySelectorAll('[data-deployment][data-status="ok"], [data-deployment][data-status="error"]').length === count, ALL.length, { timeout: 60_000 });
     await frame.waitForFunction(() => document.querySelector('#run') && !document.querySelector('#run').disabled, null, { timeout: 10_000 });
     const states = await frame.$$eval('[data-deployment]', (columns) => Object.fromEntries(columns.map((column) => [column.dataset.deployment, column.dataset.status])));
-    for (const id of ALL) assert.equal(states[id], FAILING.includes(id) ? 'error' : 'ok', `${id}: ${states[id]}`);
+    const errors = await frame.$$eval('[data-deployment] .error-message', (elements) => elements.map((element) => `${element.closest('[data-deployment]').dataset.deployment}: ${element.textContent}`));
+    for (const id of ALL) assert.equal(states[id], FAILING.includes(id) ? 'error' : 'ok', `${id}: ${states[id]}\n${errors.join('\n')}`);
     assert.equal(await frame.$eval('.summary-counts', (element) => element.textContent), '5 done · 2 failed');
     assert.equal(await promptHeight(), before, 'the prompt changed height after the run');
     // every failure in the first view: its summary entry (kind and reason) and the "Go to the 2 failures" button,
@@ -142,9 +144,10 @@ describe('the playground comparing seven deployments, two failing', function () 
     // no column's content is wider than the column (a long model name once painted one answer over the next)
     const overflowing = await frame.$$eval('[data-deployment]', (columns) => columns.filter((column) => column.scrollWidth > column.clientWidth + 1).map((column) => `${column.dataset.deployment}: ${column.scrollWidth} > ${column.clientWidth}`));
     assert.deepEqual(overflowing, []);
+    await frame.evaluate(() => document.activeElement?.blur());
     await page.waitForTimeout(400);
     await screenshot(page, '31-seven-dark');
-    await picture('playground', 1200);
+    await picture('playground', 1000, null, 0.74);
   });
 
   it('names the state and every metric for a screen reader, and says on hover what each metric measures', async () => {
@@ -179,6 +182,8 @@ describe('the playground comparing seven deployments, two failing', function () 
     await frame.waitForFunction(() => document.activeElement?.dataset.deployment === 'azure-4o', null, { timeout: 5_000 });
     const outline = await frame.evaluate(() => { const style = getComputedStyle(document.activeElement); return `${style.outlineStyle} ${style.outlineWidth}`; });
     assert.match(outline, /^solid [1-9]/, `the focused column shows no outline: ${outline}`);
+    await page.waitForTimeout(300);
+    await screenshot(page, '33-seven-failure-focused-dark');
     // Tab from the first column's first control goes through every column's controls, each showing its focus
     await frame.focus(`[data-deployment="${ALL[0]}"] .pin`);
     const reached = new Set();
@@ -226,7 +231,46 @@ describe('the playground comparing seven deployments, two failing', function () 
     });
   }
 
-  it('back in the dark theme', async () => {
+  it('draws each column\'s phase bar from a result that carries metrics.phases, the numbers on hover', async () => {
+    await setTheme(page, 'Dark Modern');
+    // the engine of this branch does not time phases yet: each answered column gets its result again with phases,
+    // through the webview's message channel (the host passes `metrics` through unchanged: columnResult.ts)
+    const fed = await frame.evaluate((ids) => ids.map((id, index) => {
+      const column = document.querySelector(`[data-deployment="${id}"]`);
+      const metric = (hook) => column.querySelector(`[data-metric="${hook}"]`).textContent;
+      const cold = index < 2;
+      const phases = cold
+        ? { queueMs: 0, dnsMs: 12 + index * 9, connectMs: 38 + index * 11, tlsMs: 95 + index * 20, headersMs: 420 + index * 60, ttftMs: 540 + index * 70, streamMs: 705 + index * 90 }
+        : { queueMs: 0, dnsMs: null, connectMs: null, tlsMs: null, headersMs: 180 + index * 40, ttftMs: 260 + index * 50, streamMs: 600 + index * 80 };
+      const result = {
+        deploymentId: id, status: 'ok', text: column.querySelector('[data-role="output"]').innerText, finishReason: 'stop', error: null, actions: [], answeredModel: null,
+        costNote: null, retries: 0, requestId: null, credentialSource: null, toolCalls: [], warnings: [], structured: null,
+        metrics: { ttftMs: phases.ttftMs, totalMs: phases.ttftMs + phases.streamMs, tokensPerSecond: Number(metric('tps')) || null, inputTokens: Number(metric('input')) || null, outputTokens: Number(metric('output')) || null, costUsd: null, phases, connection: cold ? 'new' : 'reused' },
+      };
+      window.postMessage({ type: 'columnResult', runId: 'phases', result }, '*');
+      return id;
+    }), ANSWERING);
+    assert.equal(fed.length, ANSWERING.length);
+    await frame.waitForFunction((count) => document.querySelectorAll('[data-role="phases"]:not([hidden])').length === count, ANSWERING.length, { timeout: 5_000 });
+    const first = await frame.$eval(`[data-deployment="${ANSWERING[0]}"] [data-role="phases"]`, (element) => ({
+      caption: element.querySelector('.phase-caption').textContent, title: element.title, segments: [...element.querySelectorAll('[data-phase]')].map((piece) => piece.dataset.phase),
+    }));
+    assert.deepEqual(first.segments, ['setup', 'waiting', 'first', 'streaming']);
+    assert.match(first.caption, /^set-up 145\u00a0ms \(new connection\) · server 1\.10\u00a0s$/);
+    assert.match(first.title, /DNS 12\u00a0ms, connect 38\u00a0ms, TLS 95\u00a0ms/);
+    const warm = await frame.$eval(`[data-deployment="${ANSWERING[2]}"] [data-role="phases"]`, (element) => [...element.querySelectorAll('[data-phase]')].map((piece) => piece.dataset.phase));
+    assert.deepEqual(warm, ['waiting', 'first', 'streaming'], 'a reused connection has no set-up');
+    // the metric rows still line up with the bars in
+    const tops = await frame.$$eval('[data-deployment] .column-actions', (rows) => rows.map((row) => Math.round(row.getBoundingClientRect().top)));
+    assert.equal(new Set(tops).size, 1, `action rows at ${[...new Set(tops)]}`);
+    const { failures } = await auditContrast(frame);
+    assert.deepEqual(failures, []);
+    await page.waitForTimeout(300);
+    await screenshot(page, '34-seven-phases-dark');
+    await picture('phases-dark', 900, [`[data-deployment="${ANSWERING[0]}"] .metrics`, `[data-deployment="${ANSWERING[2]}"] .metrics`]);
+    await setTheme(page, 'Light Modern');
+    assert.deepEqual((await auditContrast(frame)).failures, []);
+    await screenshot(page, '34-seven-phases-light');
     await setTheme(page, 'Dark Modern');
   });
 });

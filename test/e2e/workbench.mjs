@@ -154,12 +154,14 @@ export function luminance(rgb) {
  * A small copy of a screenshot for the README: the picture drawn `width` pixels wide in a page of its own and
  * photographed there (chromium scales it; no image tool needed).
  */
-export async function smallPicture(browser, source, target, width) {
+export async function smallPicture(browser, source, target, width, keep = 1) {
   const page = await browser.newPage({ viewport: { width, height: 400 }, deviceScaleFactor: 1 });
   try {
-    await page.setContent(`<body style="margin:0"><img id="shot" style="display:block;width:${width}px" src="data:image/png;base64,${readFileSync(source).toString('base64')}"></body>`);
+    // `keep`: the share of the picture's height kept, from the top
+    await page.setContent(`<body style="margin:0"><div id="frame" style="overflow:hidden;width:${width}px"><img id="shot" style="display:block;width:${width}px" src="data:image/png;base64,${readFileSync(source).toString('base64')}"></div></body>`);
     await page.waitForFunction(() => document.getElementById('shot').complete);
-    await page.locator('#shot').screenshot({ path: target });
+    await page.evaluate((share) => { const shot = document.getElementById('shot'); document.getElementById('frame').style.height = `${Math.round(shot.getBoundingClientRect().height * share)}px`; }, keep);
+    await page.locator('#frame').screenshot({ path: target });
   } finally {
     await page.close();
   }
@@ -251,7 +253,9 @@ export async function auditContrast(frame) {
       const colour = parse(svgShape ? getComputedStyle(element).fill : getComputedStyle(element).backgroundColor);
       if (!colour) continue;
       const background = backgroundOf((svgShape ? element.closest('svg') : element).parentElement);
-      const measured = ratio(over(colour, background), background);
+      // an outline of 3:1 is enough for a graphic to be told apart (WCAG 1.4.11)
+      const stroke = svgShape && parseFloat(getComputedStyle(element).strokeWidth) > 0 ? parse(getComputedStyle(element).stroke) : null;
+      const measured = Math.max(ratio(over(colour, background), background), stroke ? ratio(over(stroke, background), background) : 0);
       checked++;
       if (measured < 3) failures.set(`graphic ${name(element)}`, `${name(element)} (a graphic): ${svgShape ? getComputedStyle(element).fill : getComputedStyle(element).backgroundColor} on rgb(${background.slice(0, 3).map(Math.round).join(', ')}) = ${measured.toFixed(2)}:1 (floor 3)`);
     }

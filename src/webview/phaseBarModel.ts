@@ -24,7 +24,7 @@ export interface PhaseBarModel {
   /** Everything after the set-up: the cloud's own time as seen from here. */
   serverMs: number;
   connection: 'new' | 'reused' | null;
-  /** The one-line caption under the bar: "set-up 84 ms (new connection) · server 1.25 s". */
+  /** The one-line caption under the bar: "set-up 84 ms (new) · server 1.25 s". */
   caption: string;
   /** The numbers, one per line, for the hover and for a screen reader. */
   details: string[];
@@ -48,7 +48,7 @@ export function phaseBarModel(metrics: Pick<ColumnMetrics, 'phases' | 'connectio
   const connection = metrics.connection ?? null;
   const serverMs = totalMs - setupMs;
   const connectionText = connection === 'reused' ? 'reused connection' : connection === 'new' ? 'new connection' : '';
-  const caption = `set-up ${formatMs(setupMs)}${connectionText ? ` (${connectionText})` : ''} · server ${formatMs(serverMs)}`;
+  const caption = `set-up ${formatMs(setupMs)}${connection ? ` (${connection})` : ''} · server ${formatMs(serverMs)}`;
   const part = (name: string, value: number | null | undefined): string => `${name} ${value === null || value === undefined ? '—' : formatMs(value)}`;
   const details = [
     `Set-up ${formatMs(setupMs)}: ${[part('DNS', phases.dnsMs), part('connect', phases.connectMs), part('TLS', phases.tlsMs)].join(', ')}${connectionText ? ` — a ${connectionText}` : ''}. The network's and this machine's time, not the cloud's.`,

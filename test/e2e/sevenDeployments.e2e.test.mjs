@@ -254,9 +254,15 @@ describe('the playground comparing seven deployments, two failing', function () 
     await frame.waitForFunction((count) => document.querySelectorAll('[data-role="phases"]:not([hidden])').length === count, ANSWERING.length, { timeout: 5_000 });
     const first = await frame.$eval(`[data-deployment="${ANSWERING[0]}"] [data-role="phases"]`, (element) => ({
       caption: element.querySelector('.phase-caption').textContent, title: element.title, segments: [...element.querySelectorAll('[data-phase]')].map((piece) => piece.dataset.phase),
+      boxes: [...element.querySelectorAll('[data-phase]')].map((piece) => piece.getBoundingClientRect().toJSON()),
     }));
+    // one bar, its segments side by side in time order (they once stacked as stripes), each as long as its share
+    assert.equal(new Set(first.boxes.map((box) => Math.round(box.top))).size, 1, `segments at tops ${first.boxes.map((box) => box.top)}`);
+    for (let index = 1; index < first.boxes.length; index++) assert.ok(first.boxes[index].left >= first.boxes[index - 1].right - 0.5, 'segments overlap or go backwards');
+    const widths = first.boxes.map((box) => box.width);
+    assert.ok(widths[3] > widths[1] && widths[1] > widths[0], `segment widths ${widths.map(Math.round)} do not follow 705 > 275 > 145 ms`);
     assert.deepEqual(first.segments, ['setup', 'waiting', 'first', 'streaming']);
-    assert.match(first.caption, /^set-up 145\u00a0ms \(new connection\) · server 1\.10\u00a0s$/);
+    assert.match(first.caption, /^set-up 145\u00a0ms \(new\) · server 1\.10\u00a0s$/);
     assert.match(first.title, /DNS 12\u00a0ms, connect 38\u00a0ms, TLS 95\u00a0ms/);
     const warm = await frame.$eval(`[data-deployment="${ANSWERING[2]}"] [data-role="phases"]`, (element) => [...element.querySelectorAll('[data-phase]')].map((piece) => piece.dataset.phase));
     assert.deepEqual(warm, ['waiting', 'first', 'streaming'], 'a reused connection has no set-up');

@@ -13,7 +13,7 @@ describe('phase bar model', () => {
     assert.equal(model.setupMs, 80);
     assert.equal(model.serverMs, 1420);
     assert.equal(model.segments.reduce((sum, segment) => sum + segment.share, 0).toFixed(6), '1.000000');
-    assert.equal(model.caption, 'set-up 80\u00a0ms (new connection) · server 1.42\u00a0s');
+    assert.equal(model.caption, 'set-up 80\u00a0ms (new) · server 1.42\u00a0s');
     assert.match(model.details[0]!, /^Set-up 80\u00a0ms: DNS 4\u00a0ms, connect 20\u00a0ms, TLS 56\u00a0ms — a new connection\. The network's and this machine's time, not the cloud's\.$/);
     assert.match(model.details[2]!, /ttft 330\u00a0ms from the request/);
   });
@@ -22,7 +22,7 @@ describe('phase bar model', () => {
     const model = phaseBarModel({ phases: phases({ headersMs: 150, ttftMs: 190, streamMs: 600 }), connection: 'reused' })!;
     assert.deepEqual(model.segments.map((segment) => segment.key), ['waiting', 'first', 'streaming']);
     assert.equal(model.setupMs, 0);
-    assert.match(model.caption, /^set-up 0\u00a0ms \(reused connection\) · server 790\u00a0ms$/);
+    assert.match(model.caption, /^set-up 0\u00a0ms \(reused\) · server 790\u00a0ms$/);
     assert.match(model.details[0]!, /DNS —, connect —, TLS —/);
   });
 

@@ -279,4 +279,23 @@ describe('the playground comparing seven deployments, two failing', function () 
     await screenshot(page, '34-seven-phases-light');
     await setTheme(page, 'Dark Modern');
   });
+
+  it('a stopped run says "stopped" in its columns, the summary and the history, legibly in dark and light', async () => {
+    await frame.click('#run');
+    await frame.waitForFunction(() => document.querySelector('[data-deployment="ollama-llama"]')?.dataset.status === 'streaming', null, { timeout: 15_000 });
+    await page.waitForTimeout(200);
+    await frame.press('#prompt', 'Escape');
+    await frame.waitForFunction(() => !document.querySelector('#run').disabled, null, { timeout: 10_000 });
+    const states = await frame.$$eval('[data-deployment]', (columns) => columns.map((column) => `${column.dataset.deployment}=${column.dataset.status}`));
+    const stopped = states.filter((state) => state.endsWith('=cancelled')).length;
+    assert.ok(stopped > 0, `no column was stopped: ${states}`);
+    assert.match(await frame.$eval('.summary-counts', (element) => element.textContent), new RegExp(`${stopped} stopped`));
+    await frame.waitForFunction((count) => document.querySelector('[data-history] .history-meta')?.textContent.includes(`${count} stopped`), stopped, { timeout: 10_000 });
+    assert.doesNotMatch(await frame.$eval('[data-history] .history-meta', (element) => element.textContent), new RegExp(`${stopped + 2} failed`));
+    assert.deepEqual((await auditContrast(frame)).failures, [], 'dark');
+    await setTheme(page, 'Light Modern');
+    assert.deepEqual((await auditContrast(frame)).failures, [], 'light');
+    await screenshot(page, '35-seven-stopped-light');
+    await setTheme(page, 'Dark Modern');
+  });
 });

@@ -1,0 +1,246 @@
+/**
+ * `fanout eval --batch` and `fanout batch status|fetch|cancel` end to end against the batch emulators, as a table
+ * over deployments: each row is one cloud's batch path (its deployment, the credential it reads, and how its
+ * emulator's batch knobs are set). A cloud's batch helper adds its kind by adding a row to BATCH_KINDS.
+ */
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Deployment } from '../../src/core/config/deployment';
+import type { CaseLine } from '../../src/core/evaluation/evaluationCase';
+import { main } from '../../src/cli/main';
+import type { RecordedRequest } from '../emulators/server';
+import { KEYS, deploymentsFor, startEmulators, type Emulators } from '../support/fixtures';
+
+/** What every batch emulator offers the tests (each cloud maps them onto its own knobs). */
+export interface BatchKnobs {
+  /** Each state's length, ms (tiny by default). */
+  stateMs?: number;
+  /** Lines whose case key matches fail with the cloud's server error. */
+  failing?: (customId: string) => boolean;
+  /** The job expires after this many lines. */
+  expireAfter?: number;
+  /** A cancelled job has answered this many lines. */
+  cancelKeeps?: number;
+}
+
+export interface BatchKind {
+  label: string;
+  deployment(emulators: Emulators): Deployment;
+  /** The deployment as a user gets it wrong, and the config problem that names it (nothing may be uploaded). */
+  misconfigured?: { deployment(emulators: Emulators): Deployment; problem: RegExp };
+  knobs(emulators: Emulators, knobs: BatchKnobs): void;
+  /** Requests the cloud's batch control plane saw. */
+  requests(emulators: Emulators): RecordedRequest[];
+  /** Where every control-plane request must go (Azure: the resource's /openai/files and /openai/batches, with api-version). */
+  paths: RegExp;
+}
+
+const openaiKnobs = (emulators: Emulators, knobs: BatchKnobs): void => {
+  const ms = knobs.stateMs ?? 15;
+  emulators.openai.batches.knobs = { validatingMs: ms, inProgressMs: ms * 2, finalizingMs: ms, cancellingMs: ms, ...(knobs.failing ? { failing: knobs.failing } : {}), ...(knobs.expireAfter !== undefined ? { expireAfter: knobs.expireAfter } : {}), ...(knobs.cancelKeeps !== undefined ? { cancelKeeps: knobs.cancelKeeps } : {}) };
+};
+
+export const BATCH_KINDS: BatchKind[] = [
+  {
+    label: 'OpenAI',
+    deployment: (emulators) => deploymentsFor(emulators).openai,
+    knobs: openaiKnobs,
+    requests: (emulators) => emulators.openai.server.requests.filter((request) => /\/(files|batches)/.test(request.path)),
+    paths: /^\/v1\/(files|batches)(\/[\w-]+(\/(content|cancel))?)?$/,
+  },
+  {
+    label: 'Azure OpenAI',
+    deployment: (emulators) => ({ ...deploymentsFor(emulators).azure, batch: { deployment: 'batch-gpt4o' } }),
+    misconfigured: { deployment: (emulators) => deploymentsFor(emulators).azure, problem: /^fanout: deployment "azure-gpt4o": Azure OpenAI runs batches only on a Global Batch or Data Zone Batch deployment — .* add "batch": \{"deployment": "NAME"\}/ },
+    knobs: openaiKnobs,
+    requests: (emulators) => emulators.openai.server.requests.filter((request) => /\/(files|batches)/.test(request.path)),
+    paths: /^\/openai\/(files|batches)(\/[\w-]+(\/(content|cancel))?)?\?api-version=2024-10-21$/,
+  },
+];
+
+const CASES = 20_000;
+const COUNTRIES = ['France', 'Spain', 'Peru', 'Japan', 'Kenya', 'Chile', 'Norway', 'Egypt'];
+const env = { OPENAI_API_KEY: KEYS.openai, AZURE_OPENAI_API_KEY: KEYS.azure, GEMINI_API_KEY: KEYS.gemini, AWS_ACCESS_KEY_ID: KEYS.aws.accessKeyId, AWS_SECRET_ACCESS_KEY: KEYS.aws.secretAccessKey, VERTEX_TOKEN: KEYS.vertexToken };
+
+describe('fanout eval --batch', function () {
+  this.timeout(180_000);
+  let emulators: Emulators;
+  let dir: string;
+  let count = 0;
+  const cli = async (args: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env, readStdin: async () => '' });
+    return { code, stdout, stderr };
+  };
+  const file = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const fresh = (name: string): string => join(dir, `${name}-${++count}.jsonl`);
+  /** A tests file of `rows` cases: each asks for a capital; the emulator's answer holds "Fanout", so even rows pass. */
+  const testsFile = (rows: number): string => {
+    const csv = ['country,want', ...Array.from({ length: rows }, (_, index) => `${COUNTRIES[index % COUNTRIES.length]} ${index},${index % 2 ? 'Lima' : 'fanout'}`)].join('\n');
+    const data = file(`rows-${rows}.csv`, `${csv}\n`);
+    return file(`tests-${rows}.yaml`, `prompts: ["Name the capital of {{country}} in one word."]\ndefaultTest:\n  assert:\n    - type: icontains\n      value: "{{want}}"\ntests: ${data}\n`);
+  };
+  const configOf = (deployments: Deployment[]): string => file(`fanout-${++count}.json`, JSON.stringify({ deployments }));
+  const linesOf = (path: string): unknown[] => readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown);
+  const casesOf = (path: string): CaseLine[] => linesOf(path).filter((line): line is CaseLine => typeof (line as CaseLine).key === 'string');
+
+  before(async () => {
+    emulators = await startEmulators();
+    dir = mkdtempSync(join(tmpdir(), 'fanout-batch-'));
+  });
+  after(() => emulators.stop());
+  beforeEach(() => emulators.reset());
+
+  for (const kind of BATCH_KINDS) {
+    describe(kind.label, () => {
+      it(`a ${CASES.toLocaleString('en')}-case job lands in the same results as the streamed run, priced at half`, async () => {
+        kind.knobs(emulators, {});
+        const deployment = kind.deployment(emulators);
+        const config = configOf([deployment]);
+        const output = fresh('big');
+        const batch = await cli(['eval', '--config', config, '--tests', testsFile(CASES), '--batch', '--poll-ms', '20', '--output', output, '--format', 'json']);
+        assert.equal(batch.code, 1, batch.stderr); // odd rows want "Lima": they fail, as streamed
+        const report = JSON.parse(batch.stdout) as { summary: Array<Record<string, unknown>>; cases: Array<{ text: string; pass: boolean; metrics: Record<string, unknown> }> };
+        assert.equal(report.cases.length, CASES);
+        assert.equal(report.summary[0]!.passed, CASES / 2);
+        assert.equal(report.summary[0]!.batchCases, CASES);
+        assert.ok(report.cases.every((evaluationCase) => evaluationCase.metrics.batch === true && evaluationCase.metrics.ttftMs === null && evaluationCase.metrics.tokensPerSecond === null));
+        assert.equal(kind.requests(emulators).filter((request) => request.method === 'POST' && /\/batches$/.test(request.path.split('?')[0]!)).length, 1, 'one job');
+        for (const request of kind.requests(emulators)) assert.match(request.path, kind.paths);
+
+        // the same cases streamed (the first 40 rows: the answers depend on the prompt, not on how many there are)
+        emulators.reset();
+        const streamedOutput = fresh('streamed');
+        const streamed = await cli(['eval', '--config', config, '--tests', testsFile(40), '--output', streamedOutput, '--format', 'json']);
+        assert.equal(streamed.code, 1, streamed.stderr);
+        const streamedCases = (JSON.parse(streamed.stdout) as typeof report).cases;
+        for (let index = 0; index < 40; index++) {
+          const [one, other] = [report.cases[index]!, streamedCases[index]!];
+          assert.equal(one.text, other.text);
+          assert.equal(one.pass, other.pass);
+          assert.equal(one.metrics.inputTokens, other.metrics.inputTokens);
+          assert.equal(one.metrics.outputTokens, other.metrics.outputTokens);
+          assert.ok(typeof other.metrics.costUsd === 'number' && other.metrics.costUsd > 0);
+          assert.ok(Math.abs((one.metrics.costUsd as number) - (other.metrics.costUsd as number) / 2) < 1e-12, 'half the streamed price');
+          assert.equal(one.metrics.streamedCostUsd, other.metrics.costUsd);
+        }
+        assert.equal(new Set(casesOf(output).map((line) => line.key)).size, casesOf(output).length, 'no case twice');
+      });
+
+      it('a job that expires half done keeps its answers, names the rest, and --resume sends only those', async () => {
+        kind.knobs(emulators, { expireAfter: 10 });
+        const config = configOf([kind.deployment(emulators)]);
+        const tests = testsFile(20);
+        const output = fresh('expired');
+        const first = await cli(['eval', '--config', config, '--tests', tests, '--batch', '--poll-ms', '10', '--output', output]);
+        assert.equal(first.code, 1);
+        assert.match(first.stderr, /10 cases never answered \(the job expired, was cancelled or failed\) — fanout eval --batch --resume/);
+        assert.equal(casesOf(output).length, 10);
+        assert.ok(casesOf(output).every((line) => line.status === 'ok'));
+
+        kind.knobs(emulators, {});
+        const resumed = await cli(['eval', '--config', config, '--tests', tests, '--batch', '--poll-ms', '10', '--resume', output, '--format', 'json']);
+        assert.equal(resumed.code, 1, resumed.stderr); // the "Lima" rows fail
+        const cases = casesOf(output);
+        assert.equal(cases.length, 20);
+        assert.equal(new Set(cases.map((line) => line.key)).size, 20);
+        assert.equal((JSON.parse(resumed.stdout) as { cases: unknown[] }).cases.length, 20);
+      });
+
+      it('an output with error lines: those cases are errors with the cloud\'s reason, the rest are answers', async () => {
+        kind.knobs(emulators, { failing: (customId) => Number(customId.split('/')[0]) % 5 === 0 });
+        const output = fresh('errors');
+        const run = await cli(['eval', '--config', configOf([kind.deployment(emulators)]), '--tests', testsFile(20), '--batch', '--poll-ms', '10', '--output', output, '--format', 'json']);
+        assert.equal(run.code, 1);
+        const report = JSON.parse(run.stdout) as { summary: Array<{ errors: number; cases: number }>; cases: Array<{ status: string; error: { kind: string; message: string } | null }> };
+        assert.equal(report.summary[0]!.cases, 20);
+        assert.equal(report.summary[0]!.errors, 4);
+        const errors = report.cases.filter((evaluationCase) => evaluationCase.status === 'error');
+        assert.equal(errors.length, 4);
+        for (const evaluationCase of errors) assert.match(evaluationCase.error!.message, /had a server error \(500\)/);
+      });
+
+      it('cancel: the job stops, what it finished comes in with fetch, the rest are named', async () => {
+        kind.knobs(emulators, { stateMs: 400, cancelKeeps: 6 });
+        const config = configOf([kind.deployment(emulators)]);
+        const output = fresh('cancel');
+        const submitted = await cli(['eval', '--config', config, '--tests', testsFile(20), '--batch', '--no-wait', '--output', output]);
+        assert.equal(submitted.code, 0, submitted.stderr);
+        assert.match(submitted.stderr, /1 batch job recorded in .* — follow with fanout batch status --output/);
+        const status = await cli(['batch', 'status', '--output', output]);
+        assert.equal(status.code, 0, status.stderr);
+        assert.match(status.stdout, /validating|in_progress/);
+        const cancel = await cli(['batch', 'cancel', '--output', output]);
+        assert.equal(cancel.code, 0, cancel.stderr);
+        assert.match(cancel.stderr, /cancel sent for 1 job/);
+        const fetched = await cli(['batch', 'fetch', '--output', output, '--wait', '--poll-ms', '20', '--format', 'json']);
+        assert.equal(fetched.code, 1);
+        assert.match(fetched.stderr, /cancelled/);
+        assert.match(fetched.stderr, /14 cases never answered/);
+        assert.equal(casesOf(output).length, 6);
+      });
+
+      it('the CLI killed between submit and fetch: fanout batch fetch gets everything once; fetching twice adds nothing', async function () {
+        kind.knobs(emulators, { stateMs: 300 });
+        const binary = resolve('dist/cli.js');
+        assert.ok(existsSync(binary), 'built');
+        const config = configOf([kind.deployment(emulators)]);
+        const tests = testsFile(30);
+        const output = fresh('killed');
+        const child = spawn(process.execPath, [binary, 'eval', '--config', config, '--tests', tests, '--batch', '--poll-ms', '20', '--output', output], { env: { ...process.env, ...env }, stdio: 'ignore' });
+        const exited = new Promise((done) => child.once('exit', done));
+        // wait for the job line to be on disk, then kill it before it can fetch
+        for (let waited = 0; !(existsSync(output) && readFileSync(output, 'utf8').includes('"batchJob"')); waited += 10) {
+          assert.ok(waited < 60_000, 'the job was recorded');
+          await new Promise((done) => setTimeout(done, 10));
+        }
+        child.kill('SIGKILL');
+        await exited;
+        assert.equal(casesOf(output).length, 0, 'killed before fetching');
+        const fetched = await cli(['batch', 'fetch', '--output', output, '--wait', '--poll-ms', '20']);
+        assert.equal(fetched.code, 1, fetched.stderr); // the Lima rows
+        assert.match(fetched.stdout, /Batch: .*30 cases ran through its cloud's batch service at the batch rate/);
+        assert.equal(casesOf(output).length, 30);
+        const again = await cli(['batch', 'fetch', '--output', output, '--format', 'json']);
+        assert.equal(again.code, 1);
+        assert.equal(casesOf(output).length, 30, 'no case fetched twice');
+        assert.equal((JSON.parse(again.stdout) as { cases: unknown[] }).cases.length, 30);
+        const secrets = readFileSync(output, 'utf8');
+        for (const secret of [KEYS.openai, KEYS.azure]) assert.ok(!secrets.includes(secret), 'no secret in the results file');
+      });
+
+      if (kind.misconfigured) {
+        it('a config problem is named before anything is uploaded', async () => {
+          const run = await cli(['eval', '--config', configOf([kind.misconfigured!.deployment(emulators)]), '--tests', testsFile(20), '--batch', '--output', fresh('problem')]);
+          assert.equal(run.code, 2);
+          assert.match(run.stderr, kind.misconfigured!.problem);
+          assert.equal(run.stderr.trim().split('\n').length, 1);
+          assert.equal(kind.requests(emulators).length, 0, 'nothing uploaded');
+        });
+      }
+    });
+  }
+
+  it('a deployment without a batch service is named and its cases stream in the same eval', async () => {
+    const all = deploymentsFor(emulators);
+    const output = fresh('mixed');
+    const run = await cli(['eval', '--config', configOf([all.openai, { ...all.compatible, apiKeyEnv: 'OPENAI_API_KEY' }]), '--tests', testsFile(6), '--batch', '--poll-ms', '10', '--output', output, '--format', 'json']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /"local-llama": OpenAI-compatible has no batch service — its cases run streamed/);
+    const report = JSON.parse(run.stdout) as { cases: Array<{ deployment: string; status: string; metrics: { batch?: boolean; ttftMs: number | null } }> };
+    assert.equal(report.cases.length, 12);
+    for (const evaluationCase of report.cases) {
+      assert.equal(evaluationCase.status, 'ok');
+      if (evaluationCase.deployment === 'local-llama') assert.ok(evaluationCase.metrics.batch === undefined && evaluationCase.metrics.ttftMs !== null);
+      else assert.equal(evaluationCase.metrics.batch, true);
+    }
+  });
+});

@@ -243,4 +243,27 @@ describe('fanout eval --batch', function () {
       else assert.equal(evaluationCase.metrics.batch, true);
     }
   });
+
+  it('llm-rubric grading runs streamed on the grader deployment once the answers are fetched', async () => {
+    const all = deploymentsFor(emulators);
+    openaiKnobs(emulators, {});
+    emulators.openai.behaviour.reset({ byModel: { 'gpt-4o': { ignoreFormat: true, text: '{"reason": "a warm greeting", "pass": true, "score": 0.5}' } } });
+    const tests = file('rubric.yaml', 'prompts: ["Greet {{name}}"]\ngrader: azure-gpt4o\ntests:\n  - vars: { name: Ada }\n    assert: [{ type: llm-rubric, value: is polite }]\n  - vars: { name: Bob }\n    assert: [{ type: llm-rubric, value: is polite, threshold: 0.8 }]\n');
+    const run = await cli(['eval', '--config', configOf([all.openai, all.azure]), '--deployments', 'openai-mini', '--tests', tests, '--batch', '--poll-ms', '10', '--output', fresh('rubric'), '--format', 'json']);
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as { cases: Array<{ assertions: unknown[]; metrics: { batch: boolean; graderCostUsd: number } }> };
+    assert.deepEqual(report.cases.map((evaluationCase) => evaluationCase.assertions[0]),
+      [{ type: 'llm-rubric', pass: true, reason: 'azure-gpt4o: a warm greeting (score 0.5)' }, { type: 'llm-rubric', pass: false, reason: 'azure-gpt4o: a warm greeting (score 0.5, threshold 0.8)' }]);
+    assert.ok(report.cases.every((evaluationCase) => evaluationCase.metrics.batch && evaluationCase.metrics.graderCostUsd > 0));
+    const graded = emulators.openai.server.requests.filter((request) => request.path.includes('/openai/deployments/prod-gpt4o/chat/completions'));
+    assert.equal(graded.length, 2, 'one streamed grading call per rubric');
+    assert.ok(graded.every((request) => /"stream":true/.test(request.body)));
+  });
+
+  it('--max-cost cannot stop a submitted job part way: refused with --batch, nothing sent', async () => {
+    const run = await cli(['eval', '--config', configOf([deploymentsFor(emulators).openai]), '--tests', testsFile(6), '--batch', '--max-cost', '1', '--output', fresh('cost')]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^fanout: --max-cost: not with --batch/);
+    assert.equal(emulators.openai.server.requests.length, 0);
+  });
 });

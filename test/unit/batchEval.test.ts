@@ -266,4 +266,37 @@ describe('fanout eval --batch', function () {
     assert.match(run.stderr, /^fanout: --max-cost: not with --batch/);
     assert.equal(emulators.openai.server.requests.length, 0);
   });
+
+  it('tools and a JSON schema carry into the batch lines: the answers and their checks equal the streamed run\'s', async () => {
+    const all = deploymentsFor(emulators);
+    openaiKnobs(emulators, {});
+    const config = configOf([all.openai, { ...all.azure, batch: { deployment: 'batch-gpt4o' } }]);
+    const toolTests = file('tools.yaml', [
+      'prompts: ["Weather in {{city}}?"]',
+      'tools: [{ name: get_weather, description: Weather now, parameters: { type: object, properties: { city: { type: string } }, required: [city], additionalProperties: false } }]',
+      'toolChoice: get_weather',
+      'tests:',
+      '  - vars: { city: Lima }',
+      '    assert: [{ type: tool-call, value: { name: get_weather } }]',
+    ].join('\n'));
+    const schemaTests = file('schema.yaml', [
+      'prompts: ["Describe {{city}}"]',
+      'schema: { type: object, properties: { city: { type: string }, sunny: { type: boolean } }, required: [city, sunny], additionalProperties: false }',
+      'tests:',
+      '  - vars: { city: Oslo }',
+      '    assert: [{ type: is-json }, { type: json-schema }]',
+    ].join('\n'));
+    for (const tests of [toolTests, schemaTests]) {
+      const batch = await cli(['eval', '--config', config, '--tests', tests, '--batch', '--poll-ms', '10', '--output', fresh('carry'), '--format', 'json']);
+      const streamed = await cli(['eval', '--config', config, '--tests', tests, '--format', 'json']);
+      assert.equal(batch.code, 0, batch.stdout + batch.stderr);
+      assert.equal(streamed.code, 0, streamed.stdout + streamed.stderr);
+      const pick = (stdout: string) => (JSON.parse(stdout) as { cases: Array<{ deployment: string; text: string; pass: boolean; assertions: unknown[] }> }).cases.map(({ deployment, text, pass, assertions }) => ({ deployment, text, pass, assertions }));
+      assert.deepEqual(pick(batch.stdout), pick(streamed.stdout));
+    }
+    const lines = emulators.openai.batches.files;
+    const inputs = [...lines.values()].filter((stored) => stored.purpose === 'batch').map((stored) => stored.bytes.toString());
+    assert.ok(inputs.some((text) => text.includes('"tool_choice":{"type":"function","function":{"name":"get_weather"}}')));
+    assert.ok(inputs.some((text) => text.includes('"response_format":{"type":"json_schema"')));
+  });
 });

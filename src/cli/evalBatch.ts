@@ -52,7 +52,7 @@ export async function evalBatch(args: EvalArguments, inputs: EvalInputs, io: Eva
   const pending = args.resume ? (await readResults(args.resume)).jobs.filter((job) => ids.has(job.deployment) && !job.fetched) : [];
   // cases already answered, and cases in jobs still to fetch (followed below, never sent again)
   const finished = new Set([...resumed.map((line) => line.key), ...pending.flatMap((job) => job.keys)]);
-  sayEstimate(args, suite, deployments, finished, io);
+  await sayEstimate(args, suite, deployments, finished, io);
   if (streamed.length) io.stderr(`fanout: ${streamedNote(streamed)}\n`);
 
   const network = await cliNetwork(io.env, undefined);

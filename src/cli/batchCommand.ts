@@ -33,8 +33,9 @@ export async function batchCommand(argv: string[], io: EvalIo): Promise<number> 
   } catch (error) {
     throw new UsageError(`--output: cannot read ${args.output} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}) — check the path`);
   }
-  const jobs = read.jobs;
-  if (!jobs.length) throw new UsageError(`--output: ${args.output} holds no batch jobs — submit some with fanout eval --batch --output ${args.output}`);
+  if (!read.jobs.length) throw new UsageError(`--output: ${args.output} holds no batch jobs — submit some with fanout eval --batch --output ${args.output}`);
+  const jobs = args.job === undefined ? read.jobs : read.jobs.filter((job) => job.batchJob === args.job);
+  if (!jobs.length) throw new UsageError(`batch: no job "${args.job}" in ${args.output} — its jobs: ${read.jobs.map((job) => job.batchJob).join(', ')}`);
   const latest = jobs.at(-1)!;
   const configFile = args.config ?? latest.config;
   if (!configFile) throw new UsageError('--config: the jobs recorded no config file — name it with --config FILE');

@@ -80,7 +80,7 @@ export async function batchCommand(argv: string[], io: EvalIo): Promise<number> 
   // every deployment of the eval: those with jobs, and those whose cases streamed beside them into the same file
   const ids = new Set([...jobs.map((job) => job.deployment), ...read.lines.map((line) => line.deployment)]);
   const deployments = all.filter((deployment) => ids.has(deployment.id));
-  const outstanding = fetched.missing.length + running.reduce((sum, job) => sum + job.keys.length, 0);
+  const outstanding = fetched.missing.length + fetched.outstanding.length;
   const passed = await printReport({ suite, deployments, format: args.format, file: args.output, held: [], unsent: outstanding, stopped: null }, io.stdout);
   return passed ? 0 : 1;
 }

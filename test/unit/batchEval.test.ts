@@ -201,6 +201,10 @@ describe('fanout eval --batch', function () {
         assert.equal(status.code, 0, status.stderr);
         assert.match(status.stdout, /validating|in_progress \(running\)/);
         const jobId = /^[^:]+: (\S+) /.exec(status.stdout)![1]!;
+        const early = await cli(['batch', 'fetch', '--output', output, '--format', 'json']);
+        assert.equal(early.code, 1, 'cases are still out');
+        assert.match(early.stderr, /1 job is still running — fanout batch fetch --output .* again later \(or with --wait\)/);
+        assert.equal((JSON.parse(early.stdout) as { cases: unknown[] }).cases.length, 0);
         const other = await cli(['batch', 'cancel', '--output', output, 'batch_nope']);
         assert.equal(other.code, 2);
         assert.equal(other.stderr, `fanout: batch: no job "batch_nope" in ${output} — its jobs: ${jobId}\n`);

@@ -165,6 +165,24 @@ export interface ColumnMetrics {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /**
+   * Where the time went (shared/DESIGN.md "Numbers a person can trust"): dnsMs, connectMs and tlsMs each their own span,
+   * null where the phase did not happen (all three on a reused connection); headersMs and ttftMs from the request start;
+   * streamMs from the first token to the end. Absent or null when the transport was not timed (editor chat models).
+   */
+  phases?: ColumnPhases | null;
+  /** Whether the call opened a connection ("new", its set-up in phases) or went on a kept one ("reused"). */
+  connection?: 'new' | 'reused' | null;
+}
+
+export interface ColumnPhases {
+  queueMs: number;
+  dnsMs: number | null;
+  connectMs: number | null;
+  tlsMs: number | null;
+  headersMs: number | null;
+  ttftMs: number | null;
+  streamMs: number | null;
 }
 
 export interface ColumnAction {

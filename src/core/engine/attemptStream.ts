@@ -7,11 +7,13 @@ import type { DeploymentRun } from './deploymentRun';
 import { nextPartWithin } from './nextPart';
 import { recordPart } from './runRecord';
 import { roundMs } from './clock';
+import { CallTrace } from './callTrace';
 
 /** Returns the error that ended the attempt, or null when it finished. `attemptAbort` is aborted whenever it did not finish. */
 export async function readAttempt(run: DeploymentRun, attemptAbort: AbortController): Promise<ProviderError | null> {
   const { record, cancellation, limits, clock } = run;
-  const iterator = run.adapter.stream({ ...run.call, signal: attemptAbort.signal })[Symbol.asyncIterator]();
+  record.trace = new CallTrace(() => clock.now());
+  const iterator = run.adapter.stream({ ...run.call, signal: attemptAbort.signal, trace: record.trace })[Symbol.asyncIterator]();
   let started = false;
   let finished = false;
   try {

@@ -4,7 +4,7 @@
  */
 import { providerError, type ProviderError } from '../request/stream';
 import type { DeploymentRun } from './deploymentRun';
-import { nextPartWithin } from './nextPart';
+import { PartWaiter } from './nextPart';
 import { recordPart } from './runRecord';
 import { roundMs } from './clock';
 import { CallTrace } from './callTrace';
@@ -14,11 +14,12 @@ export async function readAttempt(run: DeploymentRun, attemptAbort: AbortControl
   const { record, cancellation, limits, clock } = run;
   record.trace = new CallTrace(() => clock.now());
   const iterator = run.adapter.stream({ ...run.call, signal: attemptAbort.signal, trace: record.trace })[Symbol.asyncIterator]();
+  const waiter = new PartWaiter(iterator, cancellation.signal, clock);
   let started = false;
   let finished = false;
   try {
     for (;;) {
-      const next = await nextPartWithin(iterator, started ? limits.idleTimeoutMs : limits.firstByteTimeoutMs, cancellation.signal, clock);
+      const next = await waiter.next(started ? limits.idleTimeoutMs : limits.firstByteTimeoutMs);
       if (next.kind === 'aborted') return cancellation.error();
       if (next.kind === 'idle') {
         attemptAbort.abort();
@@ -43,6 +44,7 @@ export async function readAttempt(run: DeploymentRun, attemptAbort: AbortControl
       run.emit({ type: 'part', deployment: run.call.deployment.id, part, atMs: roundMs(atMs) });
     }
   } finally {
+    waiter.dispose();
     if (!finished) attemptAbort.abort();
     void iterator.return?.()?.catch(() => {});
   }

@@ -2,8 +2,9 @@
  * Figure 8, warm and cold connections on a TLS loopback emulator (its own process, a private CA made for the run):
  * - cold: every kept client closed first, so the call pays DNS ("localhost"), TCP and TLS; warm: the next call, on the
  *   kept client's connection. The drop in ttft from cold to warm is set against the set-up the cold call reported.
- * - per-call overhead: Fanout's wall time for one warm call minus the same call through a warm official SDK client
- *   (same fetch, same connection pool), alternating which goes first.
+ * - per-call overhead: Fanout's warm calls against the same calls through a warm official SDK client (same fetch, same
+ *   kind of connection), in alternating batches: this process's CPU time per call (the target; a loaded machine stretches
+ *   wall time far more than 1 ms either way) and wall time per call.
  */
 import OpenAI from 'openai';
 import type { Deployment } from '../src/core/config/deployment';
@@ -26,12 +27,15 @@ export interface ConnectionFigures {
   /** DNS + connect + TLS as the cold call reported them. */
   coldSetUpMs: Figure;
   warmConnections: string[];
-  /** Fanout's warm call minus a raw warm SDK call, wall time. */
+  /** Fanout's warm call minus a raw warm SDK call, wall time per call (batches of BATCH). */
   overheadMs: Figure;
+  /** The same, this process's CPU time per call. */
+  cpuOverheadMs: Figure;
   fanoutWarmMs: Figure;
   rawWarmMs: Figure;
 }
 
+const BATCH = 10;
 const REQUEST: ChatRequest = { messages: [{ role: 'user', content: 'Say hello to every cloud.' }], params: {} };
 const credentials: CredentialResolver = { resolve: async () => ({ ok: true, credential: { type: 'api-key', key: BENCH_KEYS.openai, source: 'bench' } }) };
 
@@ -63,7 +67,7 @@ export async function connectionFigures(repeats: number): Promise<ConnectionFigu
     await one();
     await rawCall();
     const cold: number[] = [], warm: number[] = [], drop: number[] = [], setUp: number[] = [], connections: string[] = [];
-    const fanoutWarm: number[] = [], rawWarm: number[] = [], overhead: number[] = [];
+    const fanoutWarm: number[] = [], rawWarm: number[] = [], overhead: number[] = [], cpuOverhead: number[] = [];
     for (let i = 0; i < repeats; i++) {
       closeConnections();
       const first = (await one()).result;
@@ -77,28 +81,40 @@ export async function connectionFigures(repeats: number): Promise<ConnectionFigu
       connections.push(`${first.metrics.connection}→${second.metrics.connection}`);
       raw = makeRaw();
       await rawCall();
-      // per-call overhead, both warm: Fanout's kept client and a kept raw client over the same kind of connection
-      for (let k = 0; k < 3; k++) {
+    }
+    // per-call overhead, both warm: batches of calls through Fanout (kept client) and through a kept raw client over the
+    // same fetch, alternating; CPU time per call (what a busy machine cannot blur) and wall time per call
+    for (let batch = 0; batch < repeats * 2; batch++) {
+      const measure = async (call: () => Promise<unknown>): Promise<{ cpuMs: number; wallMs: number }> => {
         await turn();
-        let fanoutMs: number;
-        let rawMs: number;
-        if ((i + k) % 2) {
-          fanoutMs = (await one()).wallMs;
+        const cpu = process.cpuUsage();
+        const started = performance.now();
+        for (let k = 0; k < BATCH; k++) {
+          await call();
           await turn();
-          rawMs = await rawCall();
-        } else {
-          rawMs = await rawCall();
-          await turn();
-          fanoutMs = (await one()).wallMs;
         }
-        fanoutWarm.push(fanoutMs);
-        rawWarm.push(rawMs);
-        overhead.push(fanoutMs - rawMs);
+        const used = process.cpuUsage(cpu);
+        return { cpuMs: (used.user + used.system) / 1000 / BATCH, wallMs: (performance.now() - started) / BATCH };
+      };
+      const fanoutSide = (): Promise<{ cpuMs: number; wallMs: number }> => measure(() => one());
+      const rawSide = (): Promise<{ cpuMs: number; wallMs: number }> => measure(rawCall);
+      let f: { cpuMs: number; wallMs: number };
+      let r: { cpuMs: number; wallMs: number };
+      if (batch % 2) {
+        f = await fanoutSide();
+        r = await rawSide();
+      } else {
+        r = await rawSide();
+        f = await fanoutSide();
       }
+      fanoutWarm.push(f.wallMs);
+      rawWarm.push(r.wallMs);
+      overhead.push(f.wallMs - r.wallMs);
+      cpuOverhead.push(f.cpuMs - r.cpuMs);
     }
     return {
       coldTtftMs: figure(cold), warmTtftMs: figure(warm), dropMs: figure(drop), coldSetUpMs: figure(setUp),
-      warmConnections: [...new Set(connections)], overheadMs: figure(overhead), fanoutWarmMs: figure(fanoutWarm), rawWarmMs: figure(rawWarm),
+      warmConnections: [...new Set(connections)], overheadMs: figure(overhead), cpuOverheadMs: figure(cpuOverhead), fanoutWarmMs: figure(fanoutWarm), rawWarmMs: figure(rawWarm),
     };
   } finally {
     closeConnections();

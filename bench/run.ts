@@ -256,7 +256,7 @@ async function main(): Promise<void> {
   const peer = await startPeer();
   const started = Date.now();
   try {
-    const hogRepeats = Math.max(3, Math.ceil(REPEATS / 2));
+    const hogRepeats = REPEATS;
     if (ONLY === 'numbers') {
       const numbers = await honestNumbers(peer, { default: STREAM }, (n) => overhead(peer, n, hogRepeats), QUICK);
       const quiet = await overhead(peer, 64, hogRepeats);

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Deployment } from '../../src/core/config/deployment';
-import type { TransportOptions } from '../../src/core/engine/adapter';
+import type { ProviderAdapter, TransportOptions } from '../../src/core/engine/adapter';
 import type { DeploymentResult } from '../../src/core/engine/deploymentResult';
 import { runFanout } from '../../src/core/engine/fanout';
 import { closeConnections, loadAdapter } from '../../src/providers/registry';
@@ -136,5 +136,34 @@ describe('kept connections', () => {
       closeConnections();
       await emulators.stop();
     }
+  });
+});
+
+describe('ttft honest under load', () => {
+  it("no deployment is sent while another kind's adapter (and its SDK) is still loading", async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const slowLoad = new Promise<void>((resolve) => (release = resolve));
+    const loadAdapter = async (kind: Deployment['provider']): Promise<ProviderAdapter> => {
+      if (kind === 'bedrock') {
+        await slowLoad;
+        order.push('bedrock loaded');
+      }
+      return {
+        async *stream(call) {
+          order.push(`${call.deployment.id} sent`);
+          yield { type: 'text-delta', text: 'hi' };
+          yield { type: 'finish', reason: 'stop', requestId: null };
+        },
+      };
+    };
+    const emulatorless = { openai: { id: 'a', provider: 'openai', model: 'gpt-4o-mini' }, bedrock: { id: 'b', provider: 'bedrock', model: 'm', region: 'us-east-1' } } as const;
+    const running = runFanout(PROMPT, [emulatorless.openai, emulatorless.bedrock], { loadAdapter, credentials: testCredentials() });
+    for (let turn = 0; turn < 5; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.deepEqual(order, [], 'nothing is sent while an SDK loads');
+    release();
+    const results = await running;
+    assert.deepEqual(results.map((result) => result.status), ['ok', 'ok']);
+    assert.equal(order[0], 'bedrock loaded');
   });
 });

@@ -30,7 +30,8 @@ export function traced<T>(trace: CallTrace | undefined, stream: AsyncIterable<T>
     [Symbol.asyncIterator]() {
       const iterator = stream[Symbol.asyncIterator]();
       return {
-        next: () => current.run(trace, () => iterator.next()),
+        // once the request has gone out (its connection claimed), its events find the trace through the request itself
+        next: () => (trace.connection === null ? current.run(trace, () => iterator.next()) : iterator.next()),
         return: (value?: unknown) => current.run(trace, () => iterator.return?.(value as T) ?? Promise.resolve({ done: true as const, value: undefined as T })),
       };
     },

@@ -13,14 +13,24 @@ interface Kept {
   close: () => void;
 }
 
-const kept = new Map<string, Kept>();
-const closers = new Set<() => void>();
-const lookupIds = new WeakMap<object, number>();
-let lookupCount = 0;
+interface KeptState {
+  kept: Map<string, Kept>;
+  closers: Set<() => void>;
+  lookupIds: WeakMap<object, number>;
+  lookupCount: number;
+}
+
+/**
+ * Held on the process, not in this module: the build bundles this file into every adapter's chunk and into the CLI and
+ * extension bundles, and they must all see (and close) the same clients.
+ */
+const STATE = Symbol.for('fanout.keptClients');
+const state: KeptState = ((globalThis as Record<symbol, KeptState | undefined>)[STATE] ??= { kept: new Map(), closers: new Set(), lookupIds: new WeakMap(), lookupCount: 0 });
+const { kept, closers, lookupIds } = state;
 
 function keyOf(call: Pick<ProviderCall, 'deployment' | 'credential' | 'transport'>, extra: unknown): string {
   const lookup = call.transport.network?.lookup;
-  if (lookup && !lookupIds.has(lookup)) lookupIds.set(lookup, ++lookupCount);
+  if (lookup && !lookupIds.has(lookup)) lookupIds.set(lookup, ++state.lookupCount);
   const parts = [call.deployment, call.credential, call.transport, lookup ? lookupIds.get(lookup) : null, extra];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }

@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import type { Deployment } from '../../src/core/config/deployment';
 import type { ProviderAdapter, TransportOptions } from '../../src/core/engine/adapter';
 import type { DeploymentResult } from '../../src/core/engine/deploymentResult';
+import type { Credential } from '../../src/core/security/credential';
 import { runFanout } from '../../src/core/engine/fanout';
 import { closeConnections, loadAdapter } from '../../src/providers/registry';
 import { KEYS, PROMPT, deploymentsFor, startEmulators, testCredentials, type Emulators, type TestDeployments } from '../support/fixtures';
@@ -29,11 +30,11 @@ function byName(deployment: Deployment, suffix: string): Deployment {
 }
 
 /** One run after a turn of the event loop (as `fanout run --repeat` makes): the last answer's connection is back in its pool. */
-async function runOne(deployment: Deployment, transport: TransportOptions): Promise<DeploymentResult> {
+async function runOne(deployment: Deployment, transport: TransportOptions, credential?: Credential): Promise<DeploymentResult> {
   await new Promise<void>((resolve) => setImmediate(resolve));
   // the emulator takes OpenAI's key from an OpenAI-compatible deployment too
-  const credentials = testCredentials({ [deployment.id]: { type: 'api-key', key: KEYS.openai, source: 'test' } });
-  const [result] = await runFanout(PROMPT, [deployment], { loadAdapter, credentials: deployment.provider === 'openai-compatible' ? credentials : testCredentials(), transport });
+  const own = credential ?? (deployment.provider === 'openai-compatible' ? { type: 'api-key', key: KEYS.openai, source: 'test' } as const : null);
+  const [result] = await runFanout(PROMPT, [deployment], { loadAdapter, credentials: testCredentials(own ? { [deployment.id]: own } : {}), transport });
   assert.equal(result!.status, 'ok', JSON.stringify(result!.error));
   return result!;
 }
@@ -123,12 +124,14 @@ for (const secure of [false, true]) {
 }
 
 describe('kept connections', () => {
-  it('a changed credential or deployment setting gets a new client and connection; closing drops every kept one', async () => {
+  it('a changed credential or deployment setting gets a new client and connection; closing drops every kept one (Bedrock over HTTP/2)', async () => {
     const emulators = await startEmulators();
     try {
       const deployment = byName(deploymentsFor(emulators).bedrock, 'kept') as TestDeployments['bedrock'];
       assertNew(await runOne(deployment, {}), false);
       assertReused(await runOne(deployment, {}));
+      assertNew(await runOne(deployment, {}, { type: 'aws', ...KEYS.awsSession, source: 'test' }), false);
+      assertReused(await runOne(deployment, {}, { type: 'aws', ...KEYS.awsSession, source: 'test' }));
       assertNew(await runOne({ ...deployment, region: 'us-west-2' }, {}), false);
       closeConnections();
       assertNew(await runOne({ ...deployment, region: 'us-west-2' }, {}), false);

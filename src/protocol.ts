@@ -146,7 +146,10 @@ export interface HistorySummary {
   prompt: string;
   deployments: string[];
   ok: number;
+  /** Columns that failed (error or timeout); a stopped column is counted in `stopped`, never here. */
   failed: number;
+  /** Columns stopped by the user (absent in summaries from before it was counted apart). */
+  stopped?: number;
   /** The user turns of a conversation, when it went past the first. */
   turns?: number;
 }
@@ -166,17 +169,17 @@ export interface ColumnMetrics {
   outputTokens: number | null;
   costUsd: number | null;
   /**
-   * Where the time went (shared/DESIGN.md "Numbers a person can trust"): dnsMs, connectMs and tlsMs each their own span,
-   * null where the phase did not happen (all three on a reused connection); headersMs and ttftMs from the request start;
-   * streamMs from the first token to the end. Absent or null when the transport was not timed (editor chat models).
+   * Where the time went (shared/DESIGN.md "Numbers a person can trust"): dns, connect and tls each their own span
+   * (null where the phase did not happen: a reused connection has none); headers and ttft from the request start;
+   * stream from the first token to the end. Absent where the transport did not time them.
    */
-  phases?: ColumnPhases | null;
-  /** Whether the call opened a connection ("new", its set-up in phases) or went on a kept one ("reused"). */
-  connection?: 'new' | 'reused' | null;
+  phases?: LatencyPhases;
+  /** Whether the request opened a new connection or reused a warm one. */
+  connection?: 'new' | 'reused';
 }
 
-export interface ColumnPhases {
-  queueMs: number;
+export interface LatencyPhases {
+  queueMs: number | null;
   dnsMs: number | null;
   connectMs: number | null;
   tlsMs: number | null;

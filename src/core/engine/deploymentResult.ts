@@ -23,9 +23,9 @@ export interface Metrics {
   /** When the first reasoning arrived, beside ttftMs (the first visible token). */
   ttfrMs?: number | null;
   /** Queue, DNS, connect, TLS, headers, first token, streaming, from the transport's own events (null when none were seen). */
-  phases?: LatencyPhases | null;
-  /** Whether the call opened a connection or went on a kept one. */
-  connection?: ConnectionUse | null;
+  phases?: LatencyPhases;
+  /** Whether the call opened a connection or went on a kept one (absent with phases). */
+  connection?: ConnectionUse;
 }
 
 export interface DeploymentResult {
@@ -110,8 +110,7 @@ export function toResult(deployment: Deployment, record: RunRecord): DeploymentR
       reasoningTokens,
       cacheWriteTokens: record.usage?.cacheWriteTokens ?? null,
       ttfrMs: record.ttfrMs,
-      phases: record.phases,
-      connection: record.phases ? record.trace!.connection : null,
+      ...(record.phases && record.trace?.connection ? { phases: record.phases, connection: record.trace.connection } : {}),
     },
     error: record.error,
     requestId: record.requestId,

@@ -1,6 +1,6 @@
 /** How a comparison is reported: a side-by-side table for terminals, markdown for reports and the editor, JSON for scripts. */
 import type { DeploymentResult } from '../engine/fanout';
-import { PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from './pricing';
+import { PRICES_AS_OF, PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from './pricing';
 import { badges, summarise, type DeploymentSummary } from './summary';
 import type { Spread } from './stats';
 import { formatCost, formatMs } from './format';
@@ -74,12 +74,15 @@ function setUpText(result: DeploymentResult): string {
   return formatMs((phases.dnsMs ?? 0) + (phases.connectMs ?? 0) + (phases.tlsMs ?? 0));
 }
 
-/** "ok", "ok (1 retry)", "ok via eu-gpt4o" when a fallback answered. */
+/** "ok", "ok (1 retry)", "ok via eu-gpt4o" when a fallback answered; "stopped" when the user stopped it (not a failure). */
 function statusText(result: DeploymentResult): string {
   const retries = result.retries ? ` (${result.retries} ${result.retries === 1 ? 'retry' : 'retries'})` : '';
   const via = result.answeredBy && result.answeredBy !== result.deployment ? ` via ${result.answeredBy}` : '';
-  return `${result.status}${via}${retries}`;
+  return `${result.status === 'cancelled' ? 'stopped' : result.status}${via}${retries}`;
 }
+
+/** What a run without an answer says in its place: why it failed, or that it was stopped. */
+const stoppedText = (result: DeploymentResult): string => (result.text ? 'Stopped while streaming: the text so far is kept.' : 'Stopped before the first token.');
 
 /** A run with fallbacks: each deployment the chain passed over and why, and who answered. */
 export function fallbackNotes(result: DeploymentResult): string[] {
@@ -93,7 +96,7 @@ function summaryRows(summaries: readonly DeploymentSummary[]): { header: string[
   const header = ['deployment', 'ok', 'ttft p50 / p95', 'total p50 / p95', 'tok/s p50 / p95', 'mean cost'];
   const rows = summaries.map((summary) => [
     summary.deployment,
-    `${summary.ok}/${summary.runs}`,
+    `${summary.ok}/${summary.runs}${summary.stopped ? ` (${summary.stopped} stopped)` : ''}`,
     spreadText(summary.ttftMs, formatMs),
     spreadText(summary.totalMs, formatMs),
     spreadText(summary.tokensPerSecond, (n) => (n === null ? '—' : n.toFixed(1))),
@@ -128,7 +131,8 @@ export function answerNotes(result: DeploymentResult): string[] {
 function notes(results: readonly DeploymentResult[]): string[] {
   const lines: string[] = [];
   for (const result of results) {
-    if (result.error) lines.push(`✗ ${result.deployment}: ${result.error.kind} — ${result.error.message}`);
+    if (result.status === 'cancelled') lines.push(`■ ${result.deployment}: stopped — ${stoppedText(result)}`);
+    else if (result.error) lines.push(`✗ ${result.deployment}: ${result.error.kind} — ${result.error.message}`);
   }
   const seen = new Set<string>();
   for (const result of results) {
@@ -145,10 +149,10 @@ export function formatTable(runs: ReadonlyArray<readonly DeploymentResult[]>): s
   const out: string[] = [];
   if (runs.length > 1) {
     const { header, rows, right } = summaryRows(summarise(runs));
-    out.push(`${runs.length} runs · p50 / p95 over the successful runs · prices as of ${PRICE_TABLE_DATE}`, '', ...table(header, rows, right), '');
+    out.push(`${runs.length} runs · p50 / p95 over the successful runs · ${PRICES_AS_OF}`, '', ...table(header, rows, right), '');
   } else {
     const { header, rows, right, below } = resultRows(last);
-    out.push(`${last.length} deployment${last.length === 1 ? '' : 's'} · prices as of ${PRICE_TABLE_DATE}`, '', ...table(header, rows, right), ...below, '');
+    out.push(`${last.length} deployment${last.length === 1 ? '' : 's'} · ${PRICES_AS_OF}`, '', ...table(header, rows, right), ...below, '');
   }
   for (const result of last) {
     const extra = answerNotes(result);
@@ -167,11 +171,11 @@ export function formatMarkdown(runs: ReadonlyArray<readonly DeploymentResult[]>,
   const out: string[] = ['# Fanout comparison', '', `> ${prompt.slice(0, 500).replace(/\n/g, '\n> ')}${prompt.length > 500 ? '…' : ''}`, ''];
   const { header, rows, right } = runs.length > 1 ? summaryRows(summarise(runs)) : resultRows(last, Infinity);
   if (runs.length > 1) out.push(`${runs.length} runs, p50 / p95 over the successful runs.`, '');
-  out.push(...markdownTable(header, rows, right), '', `Prices as of ${PRICE_TABLE_DATE} (${PRICE_TABLE_SOURCE.split(';')[0]}).`, '');
+  out.push(...markdownTable(header, rows, right), '', `${PRICES_AS_OF.replace(/^p/, 'P')}.`, '');
   for (const result of last) {
     out.push(`## ${result.deployment} — ${result.model}`, '');
     const extra = answerNotes(result);
-    if (result.text || !result.toolCalls.length) out.push(result.text ? result.text.trimEnd() : `*${result.error?.message ?? 'No text.'}*`, '');
+    if (result.text || !result.toolCalls.length) out.push(result.text ? result.text.trimEnd() : `*${result.status === 'cancelled' ? stoppedText(result) : (result.error?.message ?? 'No text.')}*`, '');
     if (extra.length) out.push(...extra.map((line) => `- ${markdownNote(line)}`), '');
   }
   const footer = notes(last);
@@ -242,7 +246,7 @@ export function formatJson(runs: ReadonlyArray<readonly DeploymentResult[]>): st
     ...(run !== undefined ? { run } : {}),
   });
   const document = runs.length > 1
-    ? { results: runs.flatMap((run, index) => run.map((result) => shape(result, index + 1))), summary: summarise(runs), priceTable: { date: PRICE_TABLE_DATE } }
-    : { results: (runs[0] ?? []).map((result) => shape(result)), priceTable: { date: PRICE_TABLE_DATE } };
+    ? { results: runs.flatMap((run, index) => run.map((result) => shape(result, index + 1))), summary: summarise(runs), priceTable: { date: PRICE_TABLE_DATE, source: PRICE_TABLE_SOURCE } }
+    : { results: (runs[0] ?? []).map((result) => shape(result)), priceTable: { date: PRICE_TABLE_DATE, source: PRICE_TABLE_SOURCE } };
   return JSON.stringify(document, null, 2);
 }

@@ -16,6 +16,7 @@ import { geminiOrigin, vertexOrigin } from './endpoint';
 import { proxyFor } from '../../core/engine/network';
 import { providerError, type FinishReason, type StreamPart } from '../../core/request/stream';
 import { transportFetch } from '../transport/fetch';
+import { keptClient } from '../transport/keptClients';
 
 export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment> = {
   async *stream(call: ProviderCall<VertexDeployment | GeminiDeployment>): AsyncGenerator<StreamPart> {
@@ -46,7 +47,7 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
       }
       options = { apiKey: credential.key, httpOptions: { retryOptions: noRetries, ...(fetch ? { fetch } : {}), ...(deployment.baseUrl ? { baseUrl: deployment.baseUrl } : {}) } };
     }
-    const ai = new GoogleGenAI(options);
+    const ai = keptClient(call, () => new GoogleGenAI(options));
     const converted = convertRequest(request, signal, deployment.model);
     yield* beforeSending(converted);
     let requestId: string | null = null;

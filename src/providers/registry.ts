@@ -47,7 +47,7 @@ export async function loadAdapter(kind: ProviderKind): Promise<ProviderAdapter> 
 }
 
 /** Closes the SDK clients kept across runs and their connections: the CLI at its end, the extension on deactivate. */
-export { closeKeptClients as closeConnections } from './transport/keptClients';
+export { closeKeptClients as closeConnections } from './transport/keptClientsState';
 
 export const providerLabel = (kind: ProviderKind): string => DESCRIPTORS[kind].label;
 /** The origin (scheme + host + port) that a deployment's requests go to; credentials are bound to it. */

@@ -7,25 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { ProviderCall } from '../../core/engine/adapter';
 
-interface Kept {
-  key: string;
-  client: unknown;
-  close: () => void;
-}
+import { keptState } from './keptClientsState';
 
-interface KeptState {
-  kept: Map<string, Kept>;
-  closers: Set<() => void>;
-  lookupIds: WeakMap<object, number>;
-  lookupCount: number;
-}
-
-/**
- * Held on the process, not in this module: the build bundles this file into every adapter's chunk and into the CLI and
- * extension bundles, and they must all see (and close) the same clients.
- */
-const STATE = Symbol.for('fanout.keptClients');
-const state: KeptState = ((globalThis as Record<symbol, KeptState | undefined>)[STATE] ??= { kept: new Map(), closers: new Set(), lookupIds: new WeakMap(), lookupCount: 0 });
+const state = keptState();
 const { kept, closers, lookupIds } = state;
 
 function keyOf(call: Pick<ProviderCall, 'deployment' | 'credential' | 'transport'>, extra: unknown): string {
@@ -53,14 +37,4 @@ export function onCloseKeptClients(close: () => void): void {
 }
 
 /** Closes every kept client and the connections they hold (the CLI at its end, the extension on deactivate, tests). */
-export function closeKeptClients(): void {
-  for (const entry of kept.values()) {
-    try {
-      entry.close();
-    } catch {
-      // a client that cannot close has nothing left to keep open
-    }
-  }
-  kept.clear();
-  for (const close of closers) close();
-}
+export { closeKeptClients } from './keptClientsState';

@@ -12,7 +12,6 @@ import { cliNetwork } from './cliNetwork';
 import { readRequestFiles, withImages } from './requestFiles';
 import { EnvironmentCredentials } from './envCredentials';
 import { formatJson, formatMarkdown, formatTable } from '../core/results/report';
-import { evalCommand } from './evalCommand';
 
 declare const FANOUT_VERSION: string | undefined;
 const MAX_PROMPT_BYTES = 20 * 1024 * 1024;
@@ -27,7 +26,8 @@ interface Io {
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
-    if (argv[0] === 'eval') return await evalCommand(argv.slice(1), io);
+    // `fanout eval` (its runner, assertions, reports, YAML and CSV) is loaded only when asked for: `fanout run` starts without it
+    if (argv[0] === 'eval') return await (await import('./evalCommand')).evalCommand(argv.slice(1), io);
     const args = parseCliArguments(argv);
     if (args.command === 'help') {
       io.stdout(`${USAGE}\n`);

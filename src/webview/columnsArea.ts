@@ -12,9 +12,6 @@ import { RunSummary, type SummaryEntry } from './runSummary';
 /** How often the live times of streaming columns change, in ms. */
 const LIVE_TICK_MS = 100;
 
-/** A frame this long after the one before (60 Hz is 16.7 ms) says the page is behind. */
-const LATE_FRAME_MS = 25;
-
 /** From this many columns on, the chart starts folded so the columns keep the room. */
 const MANY_COLUMNS = 8;
 
@@ -32,9 +29,6 @@ export class ColumnsArea {
   private frameRequested = false;
   /** When the live times were last shown (an animation frame's time). */
   private liveShownAt = -Infinity;
-  /** The last animation frame's time, and whether that frame went by without drawing. */
-  private lastFrameAt = -Infinity;
-  private framePassed = false;
   /** The one column held at the left, if any. */
   private pinned: string | null = null;
   private readonly callbacks: ColumnCallbacks;
@@ -210,19 +204,9 @@ export class ColumnsArea {
 
   private frame(now: number): void {
     this.frameRequested = false;
-    const late = now - this.lastFrameAt > LATE_FRAME_MS;
-    this.lastFrameAt = now;
-    const run = this.store.run;
-    // the page is behind (this frame came late): let it go by without drawing, so the next one is on time; the text
-    // waits one frame at most (never two frames in a row are let go)
-    if (late && !this.framePassed && run && this.dirty.size > 0) {
-      this.framePassed = true;
-      this.startFrames();
-      return;
-    }
-    this.framePassed = false;
     for (const column of this.dirty) column.stream.render();
     this.dirty.clear();
+    const run = this.store.run;
     if (!run) return;
     // the live times tick ten times a second: each change lays out the metric rows, which every column shares
     if (now - this.liveShownAt >= LIVE_TICK_MS) {

@@ -14,6 +14,9 @@ import { markdownAnswer, openPlaygroundRig, plainAnswer, waitForColumns } from '
 const out = process.argv[2] ?? join(ROOT, 'bench/results/webview-frames.json');
 const TOKENS = Number(process.env.FANOUT_BENCH_TOKENS ?? (process.env.FANOUT_BENCH_QUICK === '1' ? 2_000 : 20_000));
 const RATE = 500;
+/** FANOUT_BENCH_FOLLOW=1: every column is scrolled to its end four times a second, as a reader following the answers
+ * would (the open block and the newest page then stay on screen, so they are laid out and painted). */
+const FOLLOW = process.env.FANOUT_BENCH_FOLLOW === '1';
 const RUNS = process.env.FANOUT_BENCH_COLUMNS
   ? [{ columns: Number(process.env.FANOUT_BENCH_COLUMNS), text: 'markdown' }]
   : [{ columns: 6, text: 'markdown' }, { columns: 12, text: 'markdown' }, { columns: 6, text: 'plain' }];
@@ -79,6 +82,7 @@ async function measure({ columns, text }) {
     const loadBefore = loadavg()[0];
     const started = Date.now();
     await frame.click('#run');
+    if (FOLLOW) await frame.evaluate(() => { window.__follow = setInterval(() => { for (const body of document.querySelectorAll('.column-body')) body.scrollTop = body.scrollHeight; }, 250); });
     // (a build from before the pages has none to watch)
     if (await frame.waitForSelector('.md-pages', { timeout: 20_000 }).then(() => true, () => false)) await frame.evaluate(watchFinished);
     // a build that cannot keep up may not finish in time: what it drew until then is still its figure
@@ -88,7 +92,8 @@ async function measure({ columns, text }) {
     const webview = summarise(inWebview);
     const workbench = summarise(await page.evaluate(collect));
     const words = await frame.$$eval('[data-role="output"]', (outputs) => outputs.map((output) => output.textContent.split(/\s+/).filter(Boolean).length));
-    return { columns, text, tokensPerColumn: TOKENS, tokensPerSecond: RATE, seconds, finished, loadAverage: [loadBefore, loadavg()[0]].map((load) => Number(load.toFixed(2))), webview, workbench, finishedBlocksTouched: inWebview.finishedTouched, renderedWordsPerColumn: words };
+    if (FOLLOW) await frame.evaluate(() => clearInterval(window.__follow));
+    return { columns, text, following: FOLLOW, tokensPerColumn: TOKENS, tokensPerSecond: RATE, seconds, finished, loadAverage: [loadBefore, loadavg()[0]].map((load) => Number(load.toFixed(2))), webview, workbench, finishedBlocksTouched: inWebview.finishedTouched, renderedWordsPerColumn: words };
   } finally {
     await rig.stop();
   }

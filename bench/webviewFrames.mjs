@@ -1,44 +1,31 @@
-// Figure 5: frames in the real playground webview (and the workbench around it) while 6 columns stream
-// 20,000 tokens each at 500 tokens/s (FANOUT_BENCH_QUICK=1: 2,000 tokens). The packaged extension runs in
-// code-server; an OpenAI-compatible emulator serves markdown answers; requestAnimationFrame intervals and long
-// tasks are recorded inside the webview and in the workbench page. FANOUT_BENCH_COLUMNS sets the column count
-// (24: the many-columns layout). Usage: node bench/webviewFrames.mjs OUT.json
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+// Figure 5: frames in the real playground webview (and the workbench around it) while its columns stream 20,000
+// tokens each at 500 tokens/s (FANOUT_BENCH_QUICK=1: 2,000 tokens). The packaged extension runs in code-server; an
+// OpenAI-compatible emulator serves the answers; requestAnimationFrame intervals and long tasks are recorded inside
+// the webview and in the workbench page. Runs, each in a fresh editor: 6 columns of markdown, 12 columns of markdown,
+// and the same-run baseline: 6 columns of plain text of the same length and paragraphs (FANOUT_BENCH_COLUMNS=N runs
+// only N columns of markdown). Also counts changes to finished blocks after they were drawn (there should be none).
+// Usage: node bench/webviewFrames.mjs OUT.json
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, launchChromium, startCodeServer } from '../scripts/lib/codeServer.mjs';
-import { openWorkbench, playgroundFrame, runCommand } from '../test/e2e/workbench.mjs';
+import { ROOT } from '../scripts/lib/codeServer.mjs';
+import { markdownAnswer, openPlaygroundRig, plainAnswer, waitForColumns } from './webviewRig.mjs';
 
-const require = createRequire(import.meta.url);
 const out = process.argv[2] ?? join(ROOT, 'bench/results/webview-frames.json');
 const TOKENS = Number(process.env.FANOUT_BENCH_TOKENS ?? (process.env.FANOUT_BENCH_QUICK === '1' ? 2_000 : 20_000));
 const RATE = 500;
-const COLUMNS = Number(process.env.FANOUT_BENCH_COLUMNS ?? 6);
+/** FANOUT_BENCH_FOLLOW=1: every column is scrolled to its end four times a second, as a reader following the answers
+ * would (the open block and the newest page then stay on screen, so they are laid out and painted). */
+const FOLLOW = process.env.FANOUT_BENCH_FOLLOW === '1';
+const RUNS = process.env.FANOUT_BENCH_COLUMNS
+  ? [{ columns: Number(process.env.FANOUT_BENCH_COLUMNS), text: 'markdown' }]
+  : [{ columns: 6, text: 'markdown' }, { columns: 12, text: 'markdown' }, { columns: 6, text: 'plain' }];
 
-function markdownAnswer(words) {
-  const parts = [];
-  for (let i = 0; parts.length < words; i++) {
-    if (i % 9 === 8) parts.push('```ts\nconst fanout = await run(prompt, deployments);\nconsole.log(fanout.results.length);\n```\n\n');
-    else if (i % 5 === 4) parts.push('- one cloud\n- another cloud\n- **the same** prompt\n\n');
-    for (let w = 0; w < 50; w++) parts.push(['Fanout', 'streams', 'one', 'prompt', 'to', '`every`', 'cloud', 'and', '*compares*', 'answers'][w % 10]);
-    parts.push('\n\n');
-  }
-  return parts.slice(0, words).join(' ');
-}
-
-const vsix = join(mkdtempSync(join(tmpdir(), 'fanout-bench-vsix-')), 'fanout.vsix');
-execFileSync(process.execPath, [join(ROOT, 'scripts/package.mjs'), '--out', vsix], { cwd: ROOT, stdio: 'ignore' });
-const { OpenAIEmulator } = require(join(ROOT, 'out/test/emulators/openai.js'));
-const emulator = await new OpenAIEmulator({ rules: { default: { text: markdownAnswer(TOKENS), tokensPerSecond: RATE, firstTokenDelayMs: 100 } } }).start();
-const deployments = Array.from({ length: COLUMNS }, (_, i) => ({ id: `stream-${i + 1}`, provider: 'openai-compatible', model: `model-${i + 1}`, baseUrl: `${emulator.url}/v1` }));
-const server = await startCodeServer({ vsix, settings: { 'fanout.deployments': deployments, 'fanout.history.enabled': false } });
-const browser = await launchChromium();
 const probe = () => {
   window.__frames = [];
   window.__long = [];
   window.__slow = [];
+  window.__finishedTouched = 0;
   window.__t0 = performance.now();
   let last = performance.now();
   const tick = (now) => {
@@ -52,9 +39,22 @@ const probe = () => {
     new PerformanceObserver((list) => { for (const entry of list.getEntries()) window.__long.push(entry.duration); }).observe({ type: 'longtask', buffered: false });
   } catch { /* long tasks not supported */ }
 };
+/** In the webview, once the columns exist: a drawn page of finished blocks is only ever appended to. */
+const watchFinished = () => {
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      const target = record.target.nodeType === Node.ELEMENT_NODE ? record.target : record.target.parentElement;
+      if (!target?.closest('.md-page')) continue;
+      if (record.type === 'characterData' || record.removedNodes.length > 0) window.__finishedTouched++;
+    }
+  });
+  for (const pages of document.querySelectorAll('.md-pages')) observer.observe(pages, { childList: true, subtree: true, characterData: true });
+  window.__watch = observer;
+};
 const collect = () => {
   window.__stop = true;
-  return { frames: window.__frames, long: window.__long, slow: window.__slow };
+  window.__watch?.disconnect();
+  return { frames: window.__frames, long: window.__long, slow: window.__slow, finishedTouched: window.__finishedTouched };
 };
 const summarise = ({ frames, long, slow }) => {
   const sorted = [...frames].sort((a, b) => a - b);
@@ -62,6 +62,7 @@ const summarise = ({ frames, long, slow }) => {
     frames: frames.length,
     maxFrameMs: Math.round(sorted.at(-1) ?? 0),
     p95FrameMs: Math.round(sorted[Math.floor(sorted.length * 0.95)] ?? 0),
+    p50FrameMs: Math.round(sorted[Math.floor(sorted.length * 0.5)] ?? 0),
     framesOver50ms: frames.filter((f) => f > 50).length,
     droppedFrames: frames.reduce((sum, f) => sum + Math.max(0, Math.round(f / (1000 / 60)) - 1), 0),
     longTasks: long.length,
@@ -70,27 +71,40 @@ const summarise = ({ frames, long, slow }) => {
     slowFrames: slow ?? [],
   };
 };
-let result;
-try {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 920 } });
-  await openWorkbench(page, server.url, server.workspace);
-  await runCommand(page, 'Fanout: Open Playground');
-  const frame = await playgroundFrame(page);
-  await frame.fill('#prompt', 'Write a long answer.');
-  await frame.evaluate(probe);
-  await page.evaluate(probe);
-  const started = Date.now();
-  await frame.click('#run');
-  await frame.waitForFunction((count) => document.querySelectorAll('[data-deployment][data-status="ok"], [data-deployment][data-status="error"]').length === count, COLUMNS, { timeout: (TOKENS / RATE) * 1000 * 3 + 30_000 + COLUMNS * 10_000, polling: 1000 });
-  const seconds = (Date.now() - started) / 1000;
-  const webview = summarise(await frame.evaluate(collect));
-  const workbench = summarise(await page.evaluate(collect));
-  const words = await frame.$$eval('[data-role="output"]', (outputs) => outputs.map((output) => output.textContent.split(/\s+/).filter(Boolean).length));
-  result = { columns: COLUMNS, tokensPerColumn: TOKENS, tokensPerSecond: RATE, seconds, webview, workbench, renderedWordsPerColumn: words };
-} finally {
-  await browser.close().catch(() => {});
-  server.stop();
-  await emulator.stop();
+
+async function measure({ columns, text }) {
+  const answer = text === 'plain' ? plainAnswer(TOKENS) : markdownAnswer(TOKENS);
+  const rig = await openPlaygroundRig({ columns, text: answer, rate: RATE });
+  try {
+    const { frame, page } = rig;
+    await frame.evaluate(probe);
+    await page.evaluate(probe);
+    const loadBefore = loadavg()[0];
+    const started = Date.now();
+    await frame.click('#run');
+    if (FOLLOW) await frame.evaluate(() => { window.__follow = setInterval(() => { for (const body of document.querySelectorAll('.column-body')) body.scrollTop = body.scrollHeight; }, 250); });
+    // (a build from before the pages has none to watch)
+    if (await frame.waitForSelector('.md-pages', { timeout: 20_000 }).then(() => true, () => false)) await frame.evaluate(watchFinished);
+    // a build that cannot keep up may not finish in time: what it drew until then is still its figure
+    const finished = await waitForColumns(frame, columns, (TOKENS / RATE) * 1000 * 3 + 30_000 + columns * 10_000).then(() => true, () => false);
+    const seconds = (Date.now() - started) / 1000;
+    const inWebview = await frame.evaluate(collect);
+    const webview = summarise(inWebview);
+    const workbench = summarise(await page.evaluate(collect));
+    const words = await frame.$$eval('[data-role="output"]', (outputs) => outputs.map((output) => output.textContent.split(/\s+/).filter(Boolean).length));
+    if (FOLLOW) await frame.evaluate(() => clearInterval(window.__follow));
+    return { columns, text, following: FOLLOW, tokensPerColumn: TOKENS, tokensPerSecond: RATE, seconds, finished, loadAverage: [loadBefore, loadavg()[0]].map((load) => Number(load.toFixed(2))), webview, workbench, finishedBlocksTouched: inWebview.finishedTouched, renderedWordsPerColumn: words };
+  } finally {
+    await rig.stop();
+  }
 }
+
+const runs = [];
+for (const run of RUNS) {
+  runs.push(await measure(run));
+  const last = runs.at(-1);
+  console.error(`figure 5: ${last.columns} columns of ${last.text}${last.finished ? '' : ` (NOT finished after ${last.seconds} s)`}: longest frame ${last.webview.maxFrameMs} ms, p95 ${last.webview.p95FrameMs} ms, ${last.webview.framesOver50ms} over 50 ms (load ${last.loadAverage.join(' → ')})`);
+}
+const result = { runs };
 writeFileSync(out, JSON.stringify(result, null, 2));
 console.log(JSON.stringify(result, null, 2));

@@ -13,8 +13,6 @@ import { readRequestFiles, withImages } from './requestFiles';
 import { EnvironmentCredentials } from './envCredentials';
 import { formatJson, formatMarkdown, formatTable } from '../core/results/report';
 import { PRICES_AS_OF } from '../core/results/pricing';
-import { evalCommand } from './evalCommand';
-import { batchCommand } from './batchCommand';
 
 declare const FANOUT_VERSION: string | undefined;
 const MAX_PROMPT_BYTES = 20 * 1024 * 1024;
@@ -29,8 +27,9 @@ interface Io {
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
-    if (argv[0] === 'eval') return await evalCommand(argv.slice(1), io);
-    if (argv[0] === 'batch') return await batchCommand(argv.slice(1), io);
+    // `fanout eval` (its runner, assertions, reports, YAML and CSV) is loaded only when asked for: `fanout run` starts without it
+    if (argv[0] === 'eval') return await (await import('./evalCommand')).evalCommand(argv.slice(1), io);
+    if (argv[0] === 'batch') return await (await import('./batchCommand')).batchCommand(argv.slice(1), io);
     const args = parseCliArguments(argv);
     if (args.command === 'help') {
       io.stdout(`${USAGE}\n`);

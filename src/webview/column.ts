@@ -6,6 +6,7 @@ import { formatCost, formatMs, formatNumber, h } from './dom';
 import { MarkdownStream } from './markdownStream';
 import { PhaseBar } from './phaseBar';
 import { retriesText } from './runSummaryText';
+import { MarkdownDom } from './markdownView';
 
 export interface ColumnSnapshot {
   id: string;
@@ -95,7 +96,7 @@ export class Column {
       h('button', { class: 'secondary', type: 'button', 'data-role': 'follow-up', title: 'Write the next turn for this column alone', 'aria-label': `Follow up ${deployment.id} alone`, onclick: () => callbacks.followUp(deployment.id) }, 'Follow up'),
     ];
     const output = h('div', { class: 'output', 'data-role': 'output', tabindex: 0, 'aria-label': `Answer of ${deployment.id}` });
-    this.stream = new MarkdownStream(output);
+    this.stream = new MarkdownStream(new MarkdownDom(output));
     const where = [deployment.providerLabel, deployment.model, deployment.region].filter(Boolean).join(' · ');
     this.element = h('article', { class: 'column', 'data-deployment': deployment.id, 'data-status': 'waiting', tabindex: -1, 'aria-label': `${deployment.id}: ${where}` },
       h('header', { class: 'column-header' },
@@ -132,19 +133,25 @@ export class Column {
 
   /** While streaming: the elapsed time so far, and the first-token time once known. */
   showLive(elapsedMs: number): void {
-    if (this.ttftMs !== null) this.metricElements.get('ttft')!.textContent = formatMs(this.ttftMs);
+    if (this.ttftMs !== null) this.showMetric('ttft', formatMs(this.ttftMs));
     if (this.ttfrMs !== null) {
       this.showReasoningMetrics();
-      this.metricElements.get('ttfr')!.textContent = formatMs(this.ttfrMs);
+      this.showMetric('ttfr', formatMs(this.ttfrMs));
     }
-    this.metricElements.get('total')!.textContent = formatMs(elapsedMs);
+    this.showMetric('total', formatMs(elapsedMs));
+  }
+
+  /** Sets a metric's text only when it changed: an unchanged text is not laid out again. */
+  private showMetric(hook: string, text: string): void {
+    const element = this.metricElements.get(hook)!;
+    if (element.textContent !== text) element.textContent = text;
   }
 
   finish(result: ColumnResult): void {
     this.result = result;
     // usually the streamed text is the answer: only its open tail needs rendering, not the whole answer again
     if (this.stream.value !== result.text) this.stream.reset(result.text);
-    this.stream.render();
+    this.stream.end();
     this.setStatus(result.status, retriesText(result.retries) || null);
     this.phases.show(result.metrics);
     const values: Record<string, string> = {

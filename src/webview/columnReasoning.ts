@@ -8,12 +8,15 @@ import { formatNumber, h } from './dom';
 export class ColumnReasoning {
   private readonly summary = h('summary', { 'data-role': 'reasoning-summary' }, 'Reasoning');
   private readonly text = h('pre', { class: 'reasoning-text', 'data-role': 'reasoning-text', tabindex: 0 });
+  /** The streamed reasoning's one text node: a delta is appended to it, the text before it is not set again. */
+  private readonly streamedNode = document.createTextNode('');
   private readonly redacted = h('p', { class: 'reasoning-redacted', hidden: true });
   readonly element: HTMLDetailsElement;
   private streamed = '';
 
   constructor(deploymentId: string) {
     this.element = h('details', { class: 'reasoning', 'data-role': 'reasoning', hidden: true, 'aria-label': `Reasoning of ${deploymentId}` }, this.summary, this.redacted, this.text);
+    this.text.append(this.streamedNode);
   }
 
   get value(): string {
@@ -23,15 +26,15 @@ export class ColumnReasoning {
   /** More reasoning while it streams: shown at once, the section stays as the reader left it (open or closed). */
   append(text: string): void {
     this.streamed += text;
-    this.text.textContent = this.streamed;
-    this.show('thinking…');
+    this.streamedNode.appendData(text);
+    if (this.element.hidden || this.summary.textContent !== 'Reasoning (thinking…)') this.show('thinking…');
   }
 
   /** The answer ended: its whole reasoning, the tokens it took (null: not counted), and how many blocks were redacted. */
   finish(reasoning: string | null, tokens: number | null | undefined, redactedBlocks: number): void {
     if (reasoning !== null && reasoning !== this.streamed) {
       this.streamed = reasoning;
-      this.text.textContent = reasoning;
+      this.streamedNode.data = reasoning;
     }
     this.text.hidden = this.streamed === '';
     this.redacted.hidden = redactedBlocks === 0;

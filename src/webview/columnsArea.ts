@@ -9,6 +9,9 @@ import { formatMs, h } from './dom';
 import type { PlaygroundStore } from './playgroundStore';
 import { RunSummary, type SummaryEntry } from './runSummary';
 
+/** How often the live times of streaming columns change, in ms. */
+const LIVE_TICK_MS = 100;
+
 /** From this many columns on, the chart starts folded so the columns keep the room. */
 const MANY_COLUMNS = 8;
 
@@ -24,6 +27,8 @@ export class ColumnsArea {
   /** Columns with text not rendered yet. */
   private readonly dirty = new Set<Column>();
   private frameRequested = false;
+  /** When the live times were last shown (an animation frame's time). */
+  private liveShownAt = -Infinity;
   /** The one column held at the left, if any. */
   private pinned: string | null = null;
   private readonly callbacks: ColumnCallbacks;
@@ -76,7 +81,7 @@ export class ColumnsArea {
       if (snapshot.result) column.finish(snapshot.result);
       else {
         column.stream.reset(snapshot.text);
-        column.stream.render();
+        column.stream.end();
         if (snapshot.reasoning) column.reasoning.append(snapshot.reasoning);
         column.setStatus(snapshot.status === 'streaming' || snapshot.status === 'waiting' ? 'cancelled' : snapshot.status);
       }
@@ -194,17 +199,21 @@ export class ColumnsArea {
   startFrames(): void {
     if (this.frameRequested) return;
     this.frameRequested = true;
-    requestAnimationFrame(() => this.frame());
+    requestAnimationFrame((now) => this.frame(now));
   }
 
-  private frame(): void {
+  private frame(now: number): void {
     this.frameRequested = false;
     for (const column of this.dirty) column.stream.render();
     this.dirty.clear();
     const run = this.store.run;
     if (!run) return;
-    const elapsed = performance.now() - run.startedAt;
-    for (const column of this.columns.values()) if (column.status === 'waiting' || column.status === 'streaming') column.showLive(elapsed);
+    // the live times tick ten times a second: each change lays out the metric rows, which every column shares
+    if (now - this.liveShownAt >= LIVE_TICK_MS) {
+      this.liveShownAt = now;
+      const elapsed = performance.now() - run.startedAt;
+      for (const column of this.columns.values()) if (column.status === 'waiting' || column.status === 'streaming') column.showLive(elapsed);
+    }
     this.startFrames();
   }
 }

@@ -8,12 +8,18 @@ import { PARAMETERS, PARAMETER_NAMES, REASONING, type Parameter, type ParameterN
 
 export * from './parameterSpecs';
 
+/** 128000 → "128,000", without Intl: building the schemas at start-up must not load the locale data. */
+function grouped(value: number): string {
+  const [whole, fraction] = String(value).split('.');
+  return `${whole!.replace(/\B(?=(\d{3})+$)/g, ',')}${fraction === undefined ? '' : `.${fraction}`}`;
+}
+
 function valueSchema(parameter: Parameter) {
   if (parameter.type === 'choice') return z.enum(parameter.values as [string, ...string[]], `must be one of ${parameter.values.join(', ')}`);
   const base = parameter.type === 'integer' ? z.int('must be a whole number') : z.number();
   return base.check(
     parameter.minExclusive ? z.gt(parameter.min, `must be above ${parameter.min}`) : z.minimum(parameter.min, `is below ${parameter.min}`),
-    z.maximum(parameter.max, `is above ${parameter.max.toLocaleString('en-US')}`),
+    z.maximum(parameter.max, `is above ${grouped(parameter.max)}`),
   );
 }
 
@@ -25,6 +31,6 @@ export const paramsSchema = z.strictObject(paramsShape);
 
 export const reasoningSchema = z.union([
   z.strictObject({ effort: z.enum(REASONING_EFFORTS, `must be one of ${REASONING_EFFORTS.join(', ')}`) }),
-  z.strictObject({ budgetTokens: z.int('must be a whole number').check(z.minimum(REASONING.minBudget, `is below ${REASONING.minBudget}`), z.maximum(REASONING.maxBudget, `is above ${REASONING.maxBudget.toLocaleString('en-US')}`)) }),
+  z.strictObject({ budgetTokens: z.int('must be a whole number').check(z.minimum(REASONING.minBudget, `is below ${REASONING.minBudget}`), z.maximum(REASONING.maxBudget, `is above ${grouped(REASONING.maxBudget)}`)) }),
 ]);
 

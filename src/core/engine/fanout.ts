@@ -9,6 +9,7 @@ import type { Deployment, ProviderKind } from '../config/deployment';
 import type { ChatRequest } from '../request/stream';
 import type { DeploymentResult } from './deploymentResult';
 import type { FanoutOptions } from './fanoutOptions';
+import { loadPrices } from '../results/pricing';
 import { runDeployment } from './runDeployment';
 
 export type { Clock } from './clock';
@@ -30,9 +31,10 @@ export async function runFanout(request: ChatRequest, deployments: readonly Depl
     return loading;
   };
   // every kind's adapter (and its SDK) loads before any deployment's clock starts: loading a large SDK blocks the event
-  // loop for tens of milliseconds, and a stream already sent would read that wait as the cloud's time to first token
+  // loop for tens of milliseconds, and a stream already sent would read that wait as the cloud's time to first token.
+  // The price data likewise, when several answers stream at once: the first to end would load it while others stream.
   const kinds = [...new Set(deployments.map((deployment) => deployment.provider))];
-  const allLoaded = Promise.allSettled(kinds.map(adapterFor));
+  const allLoaded = Promise.allSettled([...kinds.map(adapterFor), ...(deployments.length > 1 ? [loadPrices()] : [])]);
   const loadedFor = async (kind: ProviderKind): Promise<ProviderAdapter> => {
     await allLoaded;
     return adapterFor(kind);

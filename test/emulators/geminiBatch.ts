@@ -99,7 +99,7 @@ export class GeminiBatchEmulator {
       const metadata = (JSON.parse(body.toString('utf8') || '{}') as { file?: Partial<StoredFile> }).file ?? {};
       const session = id();
       this.uploads.set(session, { file: { ...metadata, mimeType: headers['x-goog-upload-header-content-type'] ?? metadata.mimeType ?? 'application/octet-stream' }, chunks: [] });
-      head(response, 200, { 'x-goog-upload-url': `${this.baseUrl()}/upload/v1beta/files?upload_id=${session}&upload_protocol=resumable`, 'x-goog-upload-status': 'active', 'x-goog-upload-chunk-granularity': '8388608', 'content-length': '0' });
+      head(response, 200, { 'x-goog-upload-url': `${this.baseUrl()}${url.pathname}?upload_id=${session}&upload_protocol=resumable`, 'x-goog-upload-status': 'active', 'x-goog-upload-chunk-granularity': '8388608', 'content-length': '0' });
       response.end();
       return;
     }

@@ -139,14 +139,17 @@ export class StorageEmulator {
     storageError(response, 400, `Invalid upload type: ${type}`, 'invalid');
   }
 
-  /** A resumable session's chunk: `Content-Range: bytes A-B/TOTAL` (or `*` while the total is unknown). */
+  // A resumable session's request (Content-Range): "bytes */TOTAL or */*" asks how much has arrived (308 with its
+  // Range); "bytes A-B/TOTAL" is a chunk, the last once TOTAL is reached; "bytes A-B/*" a chunk of an upload of
+  // unknown size; "bytes A-*/*" the rest of it in this one request.
   private resumableChunk(id: string, headers: Record<string, string | undefined>, body: Buffer, response: EmulatorResponse): void {
     const session = this.sessions.get(id);
     if (!session) return storageError(response, 404, 'No such upload session.', 'notFound');
     session.chunks.push(body);
     const received = Buffer.concat(session.chunks);
-    const total = /\/(\d+)$/.exec(headers['content-range'] ?? '')?.[1];
-    if (total !== undefined && received.length >= Number(total)) {
+    const range = headers['content-range'] ?? '';
+    const total = /\/(\d+)$/.exec(range)?.[1];
+    if ((total !== undefined && received.length >= Number(total)) || /^bytes \d+-\*\/\*$/.test(range) || (!range && body.length)) {
       this.sessions.delete(id);
       return this.finish(session.bucket, session.name, received, session.contentType, response);
     }
@@ -196,6 +199,7 @@ export class StorageEmulator {
       storageClass: 'STANDARD',
       size: String(object.data.length),
       md5Hash: createHash('md5').update(object.data).digest('base64'),
+      crc32c: crc32c(object.data),
       etag: createHash('md5').update(object.generation).digest('base64').slice(0, 12),
       timeCreated: object.updated,
       updated: object.updated,
@@ -216,4 +220,19 @@ function multipartParts(body: Buffer, boundary: string): Array<{ type: string | 
     const content = part.slice(split + 4).replace(/\r\n$/, '');
     return { type: /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1], body: Buffer.from(content, 'latin1') };
   });
+}
+
+const CRC32C_TABLE = Array.from({ length: 256 }, (_, index) => {
+  let crc = index;
+  for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  return crc >>> 0;
+});
+
+/** CRC32C (Castagnoli) of the bytes, base64 of its four big-endian bytes, as Cloud Storage reports it. */
+function crc32c(data: Buffer): string {
+  let crc = 0xffffffff;
+  for (const byte of data) crc = CRC32C_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE((crc ^ 0xffffffff) >>> 0);
+  return out.toString('base64');
 }

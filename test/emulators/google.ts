@@ -72,7 +72,9 @@ export class GoogleEmulator extends Emulator {
       sendJson(response, status, { error: { code: status, message, status: STATUS_NAME[status] ?? 'UNKNOWN', ...(details.length ? { details } : {}) } });
 
     if (/^\/(upload\/|download\/)?storage\/v1\//.test(url.pathname)) {
-      if (!this.vertexTokenProblem(headers, fail) && !this.storage.handle(record.method, url, headers, raw, response)) fail(404, 'Not Found');
+      // a resumable session's URI is its own credential (Cloud Storage: "the session URI acts as an authentication token")
+      const session = url.searchParams.has('upload_id');
+      if ((session || !this.vertexTokenProblem(headers, fail)) && !this.storage.handle(record.method, url, headers, raw, response)) fail(404, 'Not Found');
       return;
     }
     if (/\/batchPredictionJobs(\/|$)/.test(url.pathname)) {

@@ -15,7 +15,7 @@ export interface GenerateContentRequestBody {
   safetySettings?: GenerateContentConfig['safetySettings'];
   cachedContent?: string;
   labels?: Record<string, string>;
-  generationConfig?: Record<string, unknown>;
+  generationConfig: Record<string, unknown>;
 }
 
 /** Config keys that only steer the SDK's own call: never on the wire. */
@@ -23,7 +23,7 @@ const SDK_ONLY = new Set(['abortSignal', 'httpOptions', 'shouldReturnHttpRespons
 const TOP_LEVEL = new Set(['systemInstruction', 'tools', 'toolConfig', 'safetySettings', 'cachedContent', 'labels']);
 
 export function generateContentBody(contents: Content[], config: GenerateContentConfig): GenerateContentRequestBody {
-  const body: GenerateContentRequestBody = { contents };
+  const body: GenerateContentRequestBody = { contents, generationConfig: {} };
   const generationConfig: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (value === undefined || SDK_ONLY.has(key)) continue;
@@ -31,6 +31,7 @@ export function generateContentBody(contents: Content[], config: GenerateContent
     else if (key === 'systemInstruction') body.systemInstruction = typeof value === 'string' ? { role: 'user', parts: [{ text: value }] } : value as Content;
     else (body as unknown as Record<string, unknown>)[key] = value;
   }
-  if (Object.keys(generationConfig).length) body.generationConfig = generationConfig;
+  // the SDK always sends generationConfig, empty or not
+  body.generationConfig = generationConfig;
   return body;
 }

@@ -10,9 +10,16 @@ export interface BatchKnobs {
   runningMs?: number;
   /** Every Nth line (1-based) fails with `lineError`. */
   failEvery?: number;
+  /** Lines whose case key matches fail with `lineError`. */
+  failing?: (key: string) => boolean;
+  /** A failing line's status (default: the cloud's server error, 500 INTERNAL). */
   lineError?: { code: number; message: string; status: string };
-  /** The job expires when this share of its lines is done (0.5: half done). */
+  /** The job expires when this share of its lines is done (0.5: half done)… */
   expireAt?: number;
+  /** …or when this many lines are done. */
+  expireAfter?: number;
+  /** A cancelled job has answered this many lines (default: those done by the time of the cancel). */
+  cancelKeeps?: number;
   /** The whole job fails with this message as soon as it starts running. */
   failJob?: string;
 }
@@ -34,18 +41,22 @@ export function phaseAt(job: Timeline, now: number): { phase: Phase; done: numbe
   const at = Math.min(now, job.cancelledAt ?? Infinity);
   const progress = at < startedAt ? 0 : running <= 0 ? 1 : Math.min(1, (at - startedAt) / running);
   const doneBy = (share: number): number => Math.floor(share * job.lines);
-  const expireAt = job.knobs.expireAt;
+  const expireAt = job.knobs.expireAfter !== undefined ? Math.min(1, job.knobs.expireAfter / Math.max(1, job.lines)) : job.knobs.expireAt;
   if (at >= startedAt && job.knobs.failJob) return { phase: 'failed', done: 0, startedAt, endedAt: startedAt };
   if (expireAt !== undefined && progress >= expireAt) return { phase: 'expired', done: doneBy(expireAt), startedAt, endedAt: startedAt + running * expireAt };
-  if (job.cancelledAt !== undefined) return { phase: 'cancelled', done: doneBy(progress), startedAt: at >= startedAt ? startedAt : null, endedAt: job.cancelledAt };
+  if (job.cancelledAt !== undefined) {
+    const done = job.knobs.cancelKeeps !== undefined ? Math.min(job.knobs.cancelKeeps, job.lines) : doneBy(progress);
+    return { phase: 'cancelled', done, startedAt: at >= startedAt ? startedAt : null, endedAt: job.cancelledAt };
+  }
   if (at < startedAt) return { phase: 'pending', done: 0, startedAt: null, endedAt: null };
   if (progress < 1) return { phase: 'running', done: doneBy(progress), startedAt, endedAt: null };
   return { phase: 'succeeded', done: job.lines, startedAt, endedAt: startedAt + running };
 }
 
-/** Whether line `index` (0-based) fails by the knobs. */
-export const lineFails = (knobs: BatchKnobs, index: number): boolean => knobs.failEvery !== undefined && (index + 1) % knobs.failEvery === 0;
+/** Whether line `index` (0-based), of case `key`, fails by the knobs. */
+export const lineFails = (knobs: BatchKnobs, index: number, key: string | null): boolean =>
+  (knobs.failEvery !== undefined && (index + 1) % knobs.failEvery === 0) || (key !== null && knobs.failing?.(key) === true);
 
-export const DEFAULT_LINE_ERROR = { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' };
+export const DEFAULT_LINE_ERROR = { code: 500, message: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting', status: 'INTERNAL' };
 
 export const iso = (ms: number): string => new Date(ms).toISOString();

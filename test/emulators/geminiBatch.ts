@@ -184,7 +184,7 @@ export class GeminiBatchEmulator {
   private write(job: GeminiJob): Record<string, unknown> {
     let failed = 0;
     const results = job.requests.map(({ key, request }, index) => {
-      const answer = lineFails(job.knobs, index) ? { error: job.knobs.lineError ?? DEFAULT_LINE_ERROR } : this.answer(request, job.model);
+      const answer = lineFails(job.knobs, index, key) ? { error: job.knobs.lineError ?? DEFAULT_LINE_ERROR } : this.answer(request, job.model);
       if ('error' in answer) failed++;
       return { key, ...answer };
     });

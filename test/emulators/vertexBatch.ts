@@ -35,6 +35,14 @@ const splitGcs = (uri: string): { bucket: string; name: string } => {
   return slash < 0 ? { bucket: rest, name: '' } : { bucket: rest.slice(0, slash), name: rest.slice(slash + 1) };
 };
 
+/** The case key Fanout carries in a request's labels (hex in `fanout_key_N`), for the `failing` knob; null without one. */
+function fanoutKey(request: GenerateContentBody & { labels?: Record<string, string> }): string | null {
+  const labels = request.labels ?? {};
+  let hex = '';
+  for (let index = 0; labels[`fanout_key_${index}`] !== undefined; index++) hex += labels[`fanout_key_${index}`];
+  return labels.fanout_key_0 === undefined ? null : Buffer.from(hex, 'hex').toString('utf8');
+}
+
 export class VertexBatchEmulator {
   readonly jobs = new Map<string, VertexJob>();
   /** What the next jobs do (each job copies them when it is created). */
@@ -117,7 +125,7 @@ export class VertexBatchEmulator {
     const lines: string[] = [];
     for (let index = done - 1; index >= 0; index--) {
       const request = job.requests[index]!;
-      const answer = lineFails(job.knobs, index) ? { error: job.knobs.lineError ?? DEFAULT_LINE_ERROR } : this.answer(request, job.model);
+      const answer = lineFails(job.knobs, index, fanoutKey(request)) ? { error: job.knobs.lineError ?? DEFAULT_LINE_ERROR } : this.answer(request, job.model);
       const processed = { processed_time: iso(this.now()), request };
       if ('error' in answer) {
         failed++;

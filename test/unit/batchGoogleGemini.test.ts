@@ -51,7 +51,7 @@ describe('batch: Gemini API (files + batches through @google/genai)', function (
   });
 
   it('tools, a JSON schema and reasoning carry over; failed lines come back per case as ProviderErrors of their kind', async () => {
-    rig.emulator.geminiBatch.knobs = { failEvery: 4, runningMs: 1000 };
+    rig.emulator.geminiBatch.knobs = { failEvery: 4, lineError: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' }, runningMs: 1000 };
     const adapter = await adapterFor(rig.gemini);
     const call = callFor(rig.gemini);
     const weather = { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };

@@ -93,7 +93,7 @@ describe('batch: Vertex AI (batchPredictionJobs through @google/genai, files in 
   });
 
   it('lines Vertex failed (its status text) come back as ProviderErrors of their kind, the rest as answers', async () => {
-    rig.emulator.vertexBatch.knobs = { failEvery: 3, runningMs: 1_000 };
+    rig.emulator.vertexBatch.knobs = { failEvery: 3, lineError: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' }, runningMs: 1_000 };
     const adapter = await adapterFor(rig.vertex);
     const call = callFor(rig.vertex);
     const items = itemsOf(9);

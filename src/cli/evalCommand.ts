@@ -19,6 +19,7 @@ import { SummaryBuilder } from '../core/evaluation/summary';
 import { EvaluationInputError, type DeploymentLimits, type EvaluationSuite } from '../core/evaluation/suite';
 import { readTestsFile } from '../core/evaluation/testsFile';
 import { formatCost } from '../core/results/format';
+import { loadPrices } from '../core/results/pricing';
 import { loadAdapter } from '../providers/registry';
 import { UsageError } from './args';
 import { cliNetwork } from './cliNetwork';
@@ -60,6 +61,7 @@ export async function evalCommand(argv: string[], io: EvalIo): Promise<number> {
   const file = args.resume ?? args.output;
   const resumed = args.resume ? await resumedCases(args.resume, suite, deployments, io) : [];
   const finished = new Set(resumed.map((line) => line.key));
+  await loadPrices();
   const estimate = estimateCost(suite, deployments, args.repeat, (test, prompt, repeat, deployment) => finished.has(caseKey({ test, prompt, repeat, deployment })));
   io.stderr(`fanout: ${estimate.cases} case${estimate.cases === 1 ? '' : 's'} to run on ${deployments.length} deployment${deployments.length === 1 ? '' : 's'}`
     + `${finished.size ? ` (${finished.size} already in ${args.resume})` : ''}; estimated at most ${formatCost(estimate.knownUsd)}`

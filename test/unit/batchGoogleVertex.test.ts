@@ -135,7 +135,7 @@ describe('batch: Vertex AI (batchPredictionJobs through @google/genai, files in 
     const base = { id: 'v', provider: 'vertex', model: 'gemini-2.5-flash', project: 'my-project-123', location: 'us-central1' };
     const parsed = parseDeployments([base]);
     assert.ok(parsed.ok, JSON.stringify(parsed));
-    assert.equal(vertexProvider.batch!.problem(parsed.deployments[0] as VertexDeployment), 'Vertex AI deployment "v" has no Cloud Storage location for batch files: add "batch": {"gcsUri": "gs://YOUR_BUCKET/fanout"} to deployment "v" (a bucket your Google sign-in can write).');
+    assert.equal(vertexProvider.batch!.problem(parsed.deployments[0] as VertexDeployment), 'Vertex AI batch inference reads and writes Cloud Storage — add "batch": {"gcsUri": "gs://YOUR_BUCKET/fanout"} to deployment "v" (a bucket your Google sign-in can write).');
     const good = parseDeployments([{ ...base, batch: { gcsUri: 'gs://my-bucket/fanout/evals' } }]);
     assert.ok(good.ok && vertexProvider.batch!.problem(good.deployments[0] as VertexDeployment) === null, JSON.stringify(good));
     for (const gcsUri of ['my-bucket/fanout', 'gs://', 'gs://UPPER/x', 's3://bucket']) {

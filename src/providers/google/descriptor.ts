@@ -68,7 +68,7 @@ export const vertexProvider = defineProvider({
     // (cloud.google.com/vertex-ai/generative-ai/docs/multimodal/batch-prediction-gemini; cloud.google.com/vertex-ai/generative-ai/pricing)
     priceFactor: 0.5,
     problem: (deployment) => deployment.batch ? null
-      : `Vertex AI deployment "${deployment.id}" has no Cloud Storage location for batch files: add "batch": {"gcsUri": "gs://YOUR_BUCKET/fanout"} to deployment "${deployment.id}" (a bucket your Google sign-in can write).`,
+      : `Vertex AI batch inference reads and writes Cloud Storage — add "batch": {"gcsUri": "gs://YOUR_BUCKET/fanout"} to deployment "${deployment.id}" (a bucket your Google sign-in can write).`,
     adapter: async () => (await import('./batch')).vertexBatchAdapter,
   },
 });

@@ -77,6 +77,9 @@ describe('batch: Gemini API (files + batches through @google/genai)', function (
     assert.deepEqual(tool.find((part) => part.type === 'tool-call'), { type: 'tool-call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } });
     assert.equal(tool.at(-1)?.type === 'finish' && tool.at(-1)!.type === 'finish' ? (tool.at(-1) as { reason: string }).reason : null, 'tool_calls');
     assert.deepEqual(JSON.parse(textOf(byId.get('json'))), { city: 'Paris' });
+    // what a streamed run says before sending comes with each answer too: how it asked for JSON
+    assert.deepEqual(partsOf(byId.get('json'))[0], { type: 'structured-output', mode: 'native' });
+    assert.equal(tool.some((part) => part.type === 'structured-output' || part.type === 'warning'), false);
     assert.equal(lines[1].request.generationConfig.responseMimeType, 'application/json');
     const think = partsOf(byId.get('think'));
     assert.match(think.find((part) => part.type === 'reasoning-delta')?.type === 'reasoning-delta' ? (think.find((part) => part.type === 'reasoning-delta') as { text: string }).text : '', /Thinking about the question/);

@@ -55,6 +55,8 @@ describe('batch: Vertex AI (batchPredictionJobs through @google/genai, files in 
     assert.equal(textOf(byId.get(items[4_321]!.customId)), '[gemini-2.5-flash] Fanout streams one prompt to every cloud and compares the answers');
     const parts = partsOf(byId.get(items[4_321]!.customId));
     assert.deepEqual(parts.find((part) => part.type === 'usage'), { type: 'usage', usage: { inputTokens: 8, outputTokens: 12 } });
+    assert.deepEqual(parts.map((part) => part.type), ['response-metadata', 'text-delta', 'usage', 'finish'], 'nothing said before sending a plain request');
+    assert.equal(submitted.job.data.said, '[]');
     assert.ok(parts.at(-1)?.type === 'finish' && (parts.at(-1) as { reason: string }).reason === 'stop');
   });
 

@@ -11,7 +11,7 @@ import type { BatchAdapter, BatchCall, BatchJobRef, BatchOutcome } from '../../c
 import { proxyFor } from '../../core/engine/network';
 import { providerError, type ProviderError } from '../../core/request/stream';
 import { transportFetch } from '../transport/fetch';
-import { itemBody, jsonl, safeName } from './batchInput';
+import { inputOf, jsonl, safeName, withSaid } from './batchInput';
 import { outcomeOfResponse, outcomeOfStatus, type LineStatus } from './batchOutcome';
 import { batchStatus } from './batchState';
 import { googleClient } from './client';
@@ -37,7 +37,8 @@ export const geminiBatch: BatchAdapter<GeminiDeployment> = {
     const { client, fail } = await clientFor(call);
     if (!client.ok) return client;
     const { deployment, signal } = call;
-    const file = jsonl(items.map((item) => ({ key: item.customId, request: itemBody(item, deployment.model, signal) })));
+    const input = inputOf(items, deployment.model, signal);
+    const file = jsonl(items.map((item, index) => ({ key: item.customId, request: input.bodies[index] })));
     if (file.bytes > geminiBatch.limits.maxBytes) {
       return { ok: false, error: providerError('bad_request', `The batch file for "${deployment.id}" is ${(file.bytes / GB).toFixed(2)} GB; the Gemini Batch API takes at most 2 GB a file. Send fewer cases in one job.`, { retryable: false }) };
     }
@@ -46,7 +47,7 @@ export const geminiBatch: BatchAdapter<GeminiDeployment> = {
       if (!uploaded.name) return { ok: false, error: providerError('server', `The Gemini Files API gave no name for the uploaded batch file of "${deployment.id}". Retry.`) };
       const job = await client.ai.batches.create({ model: deployment.model, src: uploaded.name, config: { displayName: safeName(jobName), abortSignal: signal } });
       if (!job.name) return { ok: false, error: providerError('server', `The Gemini Batch API gave no job name for "${deployment.id}". Retry.`) };
-      return { ok: true, job: { id: job.name, data: { inputFile: uploaded.name } } };
+      return { ok: true, job: { id: job.name, data: { inputFile: uploaded.name, said: input.said } } };
     } catch (cause) {
       return { ok: false, error: fail(cause) };
     }
@@ -77,7 +78,7 @@ export const geminiBatch: BatchAdapter<GeminiDeployment> = {
         else if (inline.error) outcomes.push(outcomeOfStatus(key, inline.error as LineStatus, SERVICE, call.deployment.id));
       }
       if (found.dest?.fileName) outcomes.push(...linesOf(await download(client.ai, found.dest.fileName, call.signal), call.deployment.id));
-      return { ok: true, outcomes };
+      return { ok: true, outcomes: withSaid(outcomes, job.data.said) };
     } catch (cause) {
       return { ok: false, error: fail(cause) };
     }

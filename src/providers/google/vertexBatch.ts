@@ -10,7 +10,7 @@ import type { BatchAdapter, BatchCall, BatchOutcome } from '../../core/batch/bat
 import { proxyFor } from '../../core/engine/network';
 import { providerError, type ProviderError } from '../../core/request/stream';
 import { transportFetch } from '../transport/fetch';
-import { itemBody, jsonl, safeName } from './batchInput';
+import { inputOf, jsonl, safeName, withSaid } from './batchInput';
 import { keyFromLabels, keyLabels } from './batchKey';
 import { outcomeOfResponse, outcomeOfStatus, parseVertexStatus } from './batchOutcome';
 import { batchStatus } from './batchState';
@@ -48,7 +48,8 @@ export const vertexBatch: BatchAdapter<VertexDeployment> = {
     // the bucket first: a wrong or unreadable bucket is named before anything is uploaded
     const reachable = await storage!.list(bucket, prefix, 1);
     if (!reachable.ok) return reachable;
-    const file = jsonl(items.map((item) => ({ request: { ...itemBody(item, deployment.model, signal), labels: keyLabels(item.customId) } })));
+    const input = inputOf(items, deployment.model, signal);
+    const file = jsonl(items.map((item, index) => ({ request: { ...input.bodies[index], labels: keyLabels(item.customId) } })));
     if (file.bytes > vertexBatch.limits.maxBytes) {
       return { ok: false, error: providerError('bad_request', `The batch file for "${deployment.id}" is ${(file.bytes / GB).toFixed(2)} GB; Vertex AI batch inference takes at most 1 GB a file. Send fewer cases in one job.`, { retryable: false }) };
     }
@@ -58,7 +59,7 @@ export const vertexBatch: BatchAdapter<VertexDeployment> = {
     try {
       const job = await client.ai.batches.create({ model: deployment.model, src: `gs://${bucket}/${folder}/input.jsonl`, config: { displayName: safeName(jobName), dest: `gs://${bucket}/${folder}/output`, abortSignal: signal } });
       if (!job.name) return { ok: false, error: providerError('server', `Vertex AI gave no job name for "${deployment.id}". Retry.`) };
-      return { ok: true, job: { id: job.name, data: { input: `gs://${bucket}/${folder}/input.jsonl`, output: `gs://${bucket}/${folder}/output` } } };
+      return { ok: true, job: { id: job.name, data: { input: `gs://${bucket}/${folder}/input.jsonl`, output: `gs://${bucket}/${folder}/output`, said: input.said } } };
     } catch (cause) {
       return { ok: false, error: fail(cause) };
     }
@@ -93,7 +94,7 @@ export const vertexBatch: BatchAdapter<VertexDeployment> = {
       if (!text.ok) return text;
       outcomes.push(...linesOf(text.value, call.deployment.id));
     }
-    return { ok: true, outcomes };
+    return { ok: true, outcomes: withSaid(outcomes, job.data.said) };
   },
 
   async cancel(call, job) {

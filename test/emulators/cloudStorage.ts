@@ -5,7 +5,7 @@
  * the missing permission). Served on the Google emulator's port; the caller has checked the bearer token.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { head, sendJson, type EmulatorResponse } from './server';
+import { drop, head, sendJson, type EmulatorResponse } from './server';
 
 interface StoredObject {
   data: Buffer;
@@ -28,6 +28,8 @@ export class StorageEmulator {
   readonly forbidden = new Set<string>();
   /** Objects listed per page (small in tests, to exercise paging). */
   pageSize = 1000;
+  /** Uploads whose connection is cut before any answer (as a server closing a kept-alive connection does). */
+  resetUploads = 0;
 
   constructor(private readonly baseUrl: () => string) {}
 
@@ -63,6 +65,11 @@ export class StorageEmulator {
     const bucketOnly = /^\/storage\/v1\/b\/([^/]+)$/.exec(path);
     if (upload) {
       const bucket = decodeURIComponent(upload[1]!);
+      if (this.resetUploads > 0) {
+        this.resetUploads--;
+        drop(response);
+        return true;
+      }
       if (method === 'PUT' || url.searchParams.has('upload_id')) return this.resumableChunk(url.searchParams.get('upload_id') ?? '', headers, body, response), true;
       if (!this.allowed(bucket, 'storage.objects.create', response)) return true;
       this.startUpload(bucket, url, headers, body, response);

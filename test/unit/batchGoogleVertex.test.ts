@@ -133,6 +133,20 @@ describe('batch: Vertex AI (batchPredictionJobs through @google/genai, files in 
     assert.deepEqual(paths, ['GET /storage/v1/b/no-such-bucket-42/o', `GET /storage/v1/b/${BUCKET}/o`], 'nothing uploaded, no job created');
   });
 
+  it('an upload whose connection is cut before any answer is sent once more; a second cut is a network error naming the bucket', async () => {
+    rig.emulator.vertexBatch.knobs = {};
+    const adapter = await adapterFor(rig.vertex);
+    rig.emulator.storage.resetUploads = 1;
+    const retried = await adapter.submit(callFor(rig.vertex), itemsOf(5), 'reset-once');
+    assert.ok(retried.ok, JSON.stringify(retried));
+    assert.equal(rig.emulator.server.requests.filter((request) => request.path.startsWith('/upload/storage/')).length, 2);
+    rig.emulator.storage.resetUploads = 2;
+    const failed = await adapter.submit(callFor(rig.vertex), itemsOf(5), 'reset-twice');
+    assert.ok(!failed.ok && failed.error.kind === 'network', JSON.stringify(failed));
+    assert.match(failed.error.message, /Could not reach Cloud Storage at http:\/\/127\.0\.0\.1:\d+ for gs:\/\/fanout-batch-test/);
+    assert.equal(rig.emulator.vertexBatch.jobs.size > 0 && [...rig.emulator.vertexBatch.jobs.values()].some((job) => job.body.displayName === 'reset-twice'), false, 'no job without its input');
+  });
+
   it('config: "batch": {"gcsUri"} checked; problem() names the field and the fix; half price', () => {
     const base = { id: 'v', provider: 'vertex', model: 'gemini-2.5-flash', project: 'my-project-123', location: 'us-central1' };
     const parsed = parseDeployments([base]);

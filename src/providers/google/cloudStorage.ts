@@ -62,7 +62,9 @@ export class CloudStorage {
 
   private async call<T>(action: 'list' | 'write' | 'read', bucket: string, options: { url: string; method: 'GET' | 'POST'; data?: string; headers?: Record<string, string>; responseType: 'json' | 'text' }): Promise<StorageResult<T>> {
     try {
-      const response = await this.auth.request<T>({ ...options, retry: false, signal: this.signal, ...(this.fetch ? { fetchImplementation: this.fetch } : {}) });
+      // once more only when no answer came at all (a kept-alive connection the server had just closed): never on a status
+      const retryConfig = { retry: 1, noResponseRetries: 1, statusCodesToRetry: [], httpMethodsToRetry: ['GET', 'POST'], retryDelay: 100 };
+      const response = await this.auth.request<T>({ ...options, retry: true, retryConfig, signal: this.signal, ...(this.fetch ? { fetchImplementation: this.fetch } : {}) });
       return { ok: true, value: response.data };
     } catch (cause) {
       return { ok: false, error: this.failure(cause, action, bucket) };

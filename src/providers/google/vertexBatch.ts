@@ -45,14 +45,14 @@ export const vertexBatch: BatchAdapter<VertexDeployment> = {
     const { client, fail, storage } = await clientsFor(call);
     if (!client.ok) return client;
     const { bucket, prefix } = parseGcsUri(deployment.batch.gcsUri);
-    // the bucket first: a wrong or unreadable bucket is named before anything is uploaded
-    const reachable = await storage!.list(bucket, prefix, 1);
-    if (!reachable.ok) return reachable;
     const input = inputOf(items, deployment.model, signal);
     const file = jsonl(items.map((item, index) => ({ request: { ...input.bodies[index], labels: keyLabels(item.customId) } })));
     if (file.bytes > vertexBatch.limits.maxBytes) {
       return { ok: false, error: providerError('bad_request', `The batch file for "${deployment.id}" is ${(file.bytes / GB).toFixed(2)} GB; Vertex AI batch inference takes at most 1 GB a file. Send fewer cases in one job.`, { retryable: false }) };
     }
+    // the bucket before the upload: a wrong or unreadable bucket is named before anything is uploaded
+    const reachable = await storage!.list(bucket, prefix, 1);
+    if (!reachable.ok) return reachable;
     const folder = [prefix, `${safeName(jobName)}-${Date.now().toString(36)}`].filter(Boolean).join('/');
     const uploaded = await storage!.upload(bucket, `${folder}/input.jsonl`, file.text, 'application/jsonl');
     if (!uploaded.ok) return uploaded;

@@ -12,7 +12,8 @@ const out = resolve(outIndex > 0 ? process.argv[outIndex + 1] : `fanout-${versio
 execFileSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
 const vsce = require.resolve('@vscode/vsce/vsce');
 const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { encoding: 'utf8' }).trim().split('\n');
-execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+// the README's pictures (docs/images/) are relative links, kept as written: there is no public repository to point them at
+execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--no-rewrite-relative-links', '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
 const bytes = statSync(out).size;
 console.log(`${out}: ${(bytes / 1024).toFixed(1)} KB, ${listing.length} files:\n  ${listing.join('\n  ')}`);
 // the size budget: each SDK bundled once, lazily. 700 KB when every SDK stopped being bundled twice (684 KB then, from
@@ -23,7 +24,9 @@ console.log(`${out}: ${(bytes / 1024).toFixed(1)} KB, ${listing.length} files:\n
 // 775 KB for prices from @pydantic/genai-prices (the prices chunk: +14 KB, 756.7 → 771.1 KB, for 265 models where the
 // hand-copied table had 63), after its data was cut to the providers our clouds are priced under (the whole library
 // would add ~75 KB compressed) and the old table (2.5 KB in the extension) was removed.
-const BUDGET_KB = 775;
+// 780 KB for the playground's words on what each metric measures (hover and screen reader), its phase bar and the
+// "How Fanout measures" walkthrough (+2 KB).
+const BUDGET_KB = 780;
 if (bytes / 1024 > BUDGET_KB) {
   console.error(`${out} is ${(bytes / 1024).toFixed(1)} KB, over the ${BUDGET_KB} KB budget: see which chunk grew in dist/meta.json`);
   process.exit(1);

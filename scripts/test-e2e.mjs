@@ -10,7 +10,7 @@ ensureRig();
 execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.test.json')], { stdio: 'inherit', cwd: ROOT });
 const mocha = join(ROOT, 'node_modules/mocha/bin/mocha.js');
 const result = spawnSync(process.execPath, [mocha, '--no-config', '--reporter', join(ROOT, 'test/support/summary-reporter.js'), '--timeout', '120000', '--exit', 'test/e2e/*.e2e.test.mjs'], {
-  cwd: ROOT, stdio: 'inherit', timeout: Number(process.env.FANOUT_E2E_TIMEOUT ?? 600) * 1000,
+  cwd: ROOT, stdio: 'inherit', timeout: Number(process.env.FANOUT_E2E_TIMEOUT ?? 1200) * 1000, // seven suites: the seven-deployment one adds ~3 min
 });
 if (result.error) console.error(`[test:e2e] ${result.error.message}`);
 process.exit(result.status ?? 1);

@@ -146,7 +146,10 @@ export interface HistorySummary {
   prompt: string;
   deployments: string[];
   ok: number;
+  /** Columns that failed (error or timeout); a stopped column is counted in `stopped`, never here. */
   failed: number;
+  /** Columns stopped by the user (absent in summaries from before it was counted apart). */
+  stopped?: number;
   /** The user turns of a conversation, when it went past the first. */
   turns?: number;
 }
@@ -165,6 +168,24 @@ export interface ColumnMetrics {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /**
+   * Where the time went (shared/DESIGN.md "Numbers a person can trust"): dns, connect and tls each their own span
+   * (null where the phase did not happen: a reused connection has none); headers and ttft from the request start;
+   * stream from the first token to the end. Absent where the transport did not time them.
+   */
+  phases?: LatencyPhases;
+  /** Whether the request opened a new connection or reused a warm one. */
+  connection?: 'new' | 'reused';
+}
+
+export interface LatencyPhases {
+  queueMs: number | null;
+  dnsMs: number | null;
+  connectMs: number | null;
+  tlsMs: number | null;
+  headersMs: number | null;
+  ttftMs: number | null;
+  streamMs: number | null;
 }
 
 export interface ColumnAction {

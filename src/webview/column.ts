@@ -4,6 +4,8 @@ import { structuredElement, toolCallsElement, turnsElement, warningsElement } fr
 import { ColumnReasoning } from './columnReasoning';
 import { formatCost, formatMs, formatNumber, h } from './dom';
 import { MarkdownStream } from './markdownStream';
+import { PhaseBar } from './phaseBar';
+import { retriesText } from './runSummaryText';
 
 export interface ColumnSnapshot {
   id: string;
@@ -28,16 +30,19 @@ export interface ColumnCallbacks {
   pinToggled: (deploymentId: string) => void;
 }
 
-/** Each metric: its field, its hook (data-metric), its label, what it means. The reasoning ones show when a column reasons. */
+/**
+ * Each metric: its field, its hook (data-metric), its label, what it measures (the hover and the screen reader's
+ * description, as README "How Fanout measures" says). The reasoning ones show when a column reasons.
+ */
 const METRICS: Array<[keyof ColumnMetrics, string, string, string]> = [
-  ['ttftMs', 'ttft', 'first token', 'Time to the first visible token'],
-  ['ttfrMs', 'ttfr', 'first reasoning', 'Time to the first reasoning token'],
-  ['totalMs', 'total', 'total', 'Total time, to the last byte'],
-  ['tokensPerSecond', 'tps', 'visible tok/s', 'Visible output tokens per second (reasoning left out), after the first visible token'],
-  ['inputTokens', 'input', 'in', 'Input tokens'],
-  ['outputTokens', 'output', 'out', 'Output tokens, reasoning included'],
-  ['reasoningTokens', 'reasoning', 'reasoning', 'Reasoning tokens (inside out)'],
-  ['costUsd', 'cost', 'cost', 'Cost of this answer'],
+  ['ttftMs', 'ttft', 'first token', 'Time to first token: from the moment the request was sent to the first visible (non-reasoning) token. Signing in and looking up the credential are timed apart, never in it.'],
+  ['ttfrMs', 'ttfr', 'first reasoning', 'Time to first reasoning: from the request sent to the first reasoning token.'],
+  ['totalMs', 'total', 'total', 'Total: from the request sent to the last byte of the answer (while streaming: the time so far).'],
+  ['tokensPerSecond', 'tps', 'visible tok/s', 'Visible tokens per second: the visible output tokens (output less reasoning) over the time after the first visible token, so the wait for the first token does not dilute it.'],
+  ['inputTokens', 'input', 'in', 'Input tokens, as the cloud counted them in its usage (cached reads and writes included).'],
+  ['outputTokens', 'output', 'out', 'Output tokens, as the cloud counted them in its usage (reasoning included).'],
+  ['reasoningTokens', 'reasoning', 'reasoning', 'Reasoning tokens, inside the output tokens; "—" where the cloud does not count them.'],
+  ['costUsd', 'cost', 'cost', "Cost: the cloud's usage (input, cached, output tokens) times the model's price in Fanout's dated price table, or the deployment's own pricing; \"—\" when the model has no known price (never $0)."],
 ];
 const REASONING_METRICS = ['ttfr', 'reasoning'];
 const BUDGET_SPENT = /spent its whole output budget/;
@@ -60,22 +65,26 @@ export class Column {
   private readonly footer: HTMLElement;
   private readonly details = h('div', { class: 'column-details' });
   private readonly metricElements = new Map<string, HTMLElement>();
+  private readonly phases = new PhaseBar();
   readonly comparePick: HTMLInputElement;
   private readonly pinButton: HTMLButtonElement;
   private readonly buttons: HTMLButtonElement[];
 
   constructor(readonly deployment: DeploymentView, private readonly callbacks: ColumnCallbacks, readonly turns: readonly TurnView[] = []) {
-    this.statusElement = h('span', { class: 'status', role: 'status' }, 'waiting');
+    this.statusElement = h('span', { class: 'status', role: 'status', 'aria-live': 'polite', 'aria-label': `${deployment.id}: waiting` }, 'waiting');
     this.noteElement = h('span', { class: 'status-note' });
     this.badgesElement = h('div', { class: 'badges' });
     this.errorElement = h('div', { class: 'error', role: 'alert', hidden: true });
     this.footer = h('footer', { class: 'column-footer' });
     const metrics = h('dl', { class: 'metrics' });
+    const idBase = `m-${deployment.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
     for (const [, hook, label, meaning] of METRICS) {
-      const value = h('dd', { 'data-metric': hook }, '—');
+      const value = h('dd', { 'data-metric': hook, 'aria-describedby': `${idBase}-${hook}` }, '—');
       this.metricElements.set(hook, value);
-      metrics.append(h('div', { title: meaning, hidden: REASONING_METRICS.includes(hook) }, h('dt', {}, label), value));
+      metrics.append(h('div', { class: 'metric', title: meaning, hidden: REASONING_METRICS.includes(hook) }, h('dt', {}, label), value,
+        h('span', { id: `${idBase}-${hook}`, class: 'visually-hidden' }, meaning)));
     }
+    metrics.append(this.phases.element);
     this.reasoning = new ColumnReasoning(deployment.id);
     this.comparePick = h('input', { type: 'checkbox', class: 'compare-pick', 'aria-label': `Compare the answer of ${deployment.id}`, onchange: () => callbacks.compareToggled() });
     this.pinButton = h('button', { type: 'button', class: 'link pin', 'aria-pressed': 'false', title: 'Pin to the left, to read it beside each of the others', 'aria-label': `Pin ${deployment.id} to the left`, onclick: () => callbacks.pinToggled(deployment.id) }, 'Pin');
@@ -116,6 +125,7 @@ export class Column {
     this.status = status;
     this.element.dataset.status = status;
     this.statusElement.textContent = STATUS_TEXT[status];
+    this.statusElement.setAttribute('aria-label', `${this.deployment.id}: ${STATUS_TEXT[status]}${note ? `, ${note}` : ''}`);
     this.noteElement.textContent = note ?? '';
     this.buttons[2]!.disabled = status === 'waiting' || status === 'streaming';
   }
@@ -135,7 +145,8 @@ export class Column {
     // usually the streamed text is the answer: only its open tail needs rendering, not the whole answer again
     if (this.stream.value !== result.text) this.stream.reset(result.text);
     this.stream.render();
-    this.setStatus(result.status, result.retries ? `${result.retries} ${result.retries === 1 ? 'retry' : 'retries'}` : null);
+    this.setStatus(result.status, retriesText(result.retries) || null);
+    this.phases.show(result.metrics);
     const values: Record<string, string> = {
       ttft: formatMs(result.metrics.ttftMs),
       total: formatMs(result.metrics.totalMs),
@@ -156,6 +167,9 @@ export class Column {
     this.budgetWarning.hidden = !spent;
     this.budgetWarning.textContent = spent ?? '';
     this.details.replaceChildren(...[toolCallsElement(calls), structuredElement(result.structured ?? null), warningsElement(warnings.filter((warning) => warning !== spent))].filter((element) => element !== null));
+    // one re-run action per column: where the failure box offers it, the actions row does not repeat it
+    const rerunInBox = result.actions.some((action) => action.action === 'retry');
+    this.buttons[2]!.hidden = rerunInBox;
     if (result.error) {
       const stopped = result.status === 'cancelled';
       this.errorElement.hidden = false;
@@ -166,7 +180,7 @@ export class Column {
         h('p', { class: 'error-kind' }, stopped ? 'stopped' : result.error.kind.replace('_', ' ')),
         h('p', { class: 'error-message' }, stopped ? (result.text ? 'Stopped while streaming: the text so far is kept below.' : 'Stopped before the first token.') : result.error.message),
         h('div', { class: 'error-actions' }, ...result.actions.map((action, index) => h('button', {
-          type: 'button', class: index === 0 ? 'primary' : 'secondary', 'data-action': action.action,
+          type: 'button', class: index === 0 ? 'primary' : 'secondary', 'data-action': action.action, 'aria-label': `${action.label}: ${this.deployment.id}`,
           onclick: () => (action.action === 'retry' ? this.callbacks.rerun(this.deployment.id) : this.callbacks.action(this.deployment.id, action.action)),
         }, action.label))),
       );

@@ -11,8 +11,19 @@ export interface SummaryEntry {
 
 export const STATE_TEXT: Record<ColumnStatus, string> = { waiting: 'waiting', streaming: 'streaming', ok: 'done', error: 'failed', cancelled: 'stopped' };
 
-/** The figure an entry shows: an answer's total time, a failure's kind, a stream's first-token time. */
+/** "2 retries" when the engine retried before the answer (or the failure) came; '' when it did not. */
+export function retriesText(retries: number | undefined): string {
+  return retries ? `${retries} ${retries === 1 ? 'retry' : 'retries'}` : '';
+}
+
+/** The figure an entry shows: an answer's total time, a failure's kind, a stream's first-token time; the retries beside. */
 export function keyFigure(entry: SummaryEntry): string {
+  const retries = retriesText(entry.result?.retries);
+  const figure = baseFigure(entry);
+  return retries ? `${figure} · ${retries}` : figure;
+}
+
+function baseFigure(entry: SummaryEntry): string {
   if (entry.status === 'error') return entry.result?.error?.kind.replace('_', ' ') ?? 'failed';
   if (entry.status === 'cancelled') return 'stopped';
   if (entry.status === 'ok') return formatMs(entry.result?.metrics.totalMs ?? null);

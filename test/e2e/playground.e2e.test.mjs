@@ -91,6 +91,11 @@ describe('the playground', function () {
     assert.equal(status['ollama-llama'], 'cancelled', JSON.stringify(status));
     const partial = await frame.$eval('[data-deployment="ollama-llama"] [data-role="output"]', (element) => element.innerText);
     assert.ok(partial.length > 0, 'the partial text is kept');
+    // the history says the stopped columns were stopped, not failed (it said "0 ok, 5 failed")
+    const count = (state) => Object.values(status).filter((value) => value === state).length;
+    await frame.waitForFunction((stopped) => document.querySelector('[data-history] .history-meta')?.textContent.includes(`${stopped} stopped`), count('cancelled'), { timeout: 10_000 });
+    const line = await frame.$eval('[data-history] .history-meta', (element) => element.textContent);
+    assert.match(line, new RegExp(`· ${count('ok')} ok${count('error') ? `, ${count('error')} failed` : ''}, ${count('cancelled')} stopped$`));
     await screenshot(page, '12-playground-stopped-dark');
   });
 

@@ -1,7 +1,7 @@
 // Drives a real VS Code workbench in chromium the way a person does: the command palette, quick picks,
 // input boxes, notifications and editors, read from the screen.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib/codeServer.mjs';
@@ -113,10 +113,10 @@ export async function webviewTableRows(page, timeoutMs = 20_000) {
   throw new Error('no rendered table in any webview');
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, options = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const file = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, ...options });
   return file;
 }
 
@@ -148,4 +148,117 @@ export async function setTheme(page, theme) {
 export function luminance(rgb) {
   const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? ['0', '0', '0']).slice(0, 3).map((v) => Number(v) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/**
+ * A small copy of a screenshot for the README: the picture drawn `width` pixels wide in a page of its own and
+ * photographed there (chromium scales it; no image tool needed).
+ */
+export async function smallPicture(browser, source, target, width, keep = 1) {
+  const page = await browser.newPage({ viewport: { width, height: 400 }, deviceScaleFactor: 1 });
+  try {
+    // `keep`: the share of the picture's height kept, from the top
+    await page.setContent(`<body style="margin:0"><div id="frame" style="overflow:hidden;width:${width}px"><img id="shot" style="display:block;width:${width}px" src="data:image/png;base64,${readFileSync(source).toString('base64')}"></div></body>`);
+    await page.waitForFunction(() => document.getElementById('shot').complete);
+    await page.evaluate((share) => { const shot = document.getElementById('shot'); document.getElementById('frame').style.height = `${Math.round(shot.getBoundingClientRect().height * share)}px`; }, keep);
+    await page.locator('#frame').screenshot({ path: target });
+  } finally {
+    await page.close();
+  }
+  return target;
+}
+
+/**
+ * Measures every text the document shows against what is behind it (WCAG 2 contrast: 4.5:1, 3:1 for large text
+ * and for aria-hidden marks, which are graphics). Disabled controls are exempt, as WCAG has it. Returns how many
+ * were measured and each one under its floor, named by its place, text and colours.
+ */
+export async function auditContrast(frame) {
+  return frame.evaluate(() => {
+    const parse = (value) => {
+      let match = /rgba?\(([^)]+)\)/.exec(value);
+      if (match) {
+        const parts = match[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+        return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+      }
+      match = /color\(srgb ([\d.e-]+) ([\d.e-]+) ([\d.e-]+)(?: \/ ([\d.]+))?\)/.exec(value);
+      if (match) return [Number(match[1]) * 255, Number(match[2]) * 255, Number(match[3]) * 255, match[4] === undefined ? 1 : Number(match[4])];
+      return null;
+    };
+    const over = (top, bottom) => {
+      const alpha = top[3];
+      return [0, 1, 2].map((i) => top[i] * alpha + bottom[i] * (1 - alpha)).concat(1);
+    };
+    const luminance = (colour) => {
+      const [r, g, b] = colour.slice(0, 3).map((v) => v / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const ratio = (a, b) => {
+      const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+      return (light + 0.05) / (dark + 0.05);
+    };
+    const backgroundOf = (element) => {
+      const layers = [];
+      for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
+        const colour = parse(getComputedStyle(node).backgroundColor);
+        if (colour && colour[3] > 0) {
+          layers.push(colour);
+          if (colour[3] >= 1) break;
+        }
+      }
+      let result = [255, 255, 255, 1];
+      const root = parse(getComputedStyle(document.body).backgroundColor);
+      if (root && root[3] >= 1) result = root;
+      for (const layer of layers.reverse()) result = over(layer, result);
+      return result;
+    };
+    const shown = (element) => element.getClientRects().length > 0 && getComputedStyle(element).visibility !== 'hidden' && !element.closest('[hidden]');
+    const name = (element) => {
+      const column = element.closest('[data-deployment]')?.dataset.deployment;
+      const classes = [...element.classList].join('.');
+      return `${column ? `[${column}] ` : ''}${element.tagName.toLowerCase()}${classes ? `.${classes}` : ''}`;
+    };
+    const failures = new Map();
+    let checked = 0;
+    const elements = [...document.querySelectorAll('#app *')];
+    for (const element of elements) {
+      const isField = element.matches('textarea, input[type=text], input[type=number], select');
+      const ownText = [...element.childNodes].some((node) => node.nodeType === 3 && node.textContent.trim());
+      if (!isField && !ownText) continue;
+      if (isField && !element.value) continue;
+      if (!shown(element) || element.closest(':disabled, [aria-disabled=true]')) continue;
+      const style = getComputedStyle(element);
+      const svgText = element instanceof SVGElement;
+      let colour = parse(svgText ? style.fill : style.color);
+      if (!colour) continue;
+      let opacity = 1;
+      for (let node = element; node && node.nodeType === 1; node = node.parentElement) opacity *= Number(getComputedStyle(node).opacity);
+      colour = [colour[0], colour[1], colour[2], colour[3] * opacity];
+      const background = backgroundOf(svgText ? element.closest('svg').parentElement : element);
+      const measured = ratio(over(colour, background), background);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      const graphic = Boolean(element.closest('[aria-hidden=true]'));
+      const floor = large || graphic ? 3 : 4.5;
+      checked++;
+      if (measured < floor) {
+        const key = `${name(element)} ${style.color}`;
+        if (!failures.has(key)) failures.set(key, `${name(element)} "${(element.value ?? element.textContent).trim().slice(0, 24)}": ${svgText ? style.fill : style.color} on rgb(${background.slice(0, 3).map(Math.round).join(', ')}) = ${measured.toFixed(2)}:1 (floor ${floor})`);
+      }
+    }
+    // graphics that carry meaning (chart bars, phase segments) against what is behind them: 3:1
+    for (const element of document.querySelectorAll('.bar-ttft, .bar-total, .bar-cost, .phase')) {
+      if (!shown(element)) continue;
+      const svgShape = element instanceof SVGElement;
+      const colour = parse(svgShape ? getComputedStyle(element).fill : getComputedStyle(element).backgroundColor);
+      if (!colour) continue;
+      const background = backgroundOf((svgShape ? element.closest('svg') : element).parentElement);
+      // an outline of 3:1 is enough for a graphic to be told apart (WCAG 1.4.11)
+      const stroke = svgShape && parseFloat(getComputedStyle(element).strokeWidth) > 0 ? parse(getComputedStyle(element).stroke) : null;
+      const measured = Math.max(ratio(over(colour, background), background), stroke ? ratio(over(stroke, background), background) : 0);
+      checked++;
+      if (measured < 3) failures.set(`graphic ${name(element)}`, `${name(element)} (a graphic): ${svgShape ? getComputedStyle(element).fill : getComputedStyle(element).backgroundColor} on rgb(${background.slice(0, 3).map(Math.round).join(', ')}) = ${measured.toFixed(2)}:1 (floor 3)`);
+    }
+    return { checked, failures: [...failures.values()] };
+  });
 }

@@ -65,6 +65,8 @@ describe('provider: openai (official SDK over SSE)', () => {
     ['403 → permission', { error: { status: 403 } }, 'permission', false, /refused access \(403\)/],
     ['404 → not_found', { error: { status: 404 } }, 'not_found', false, /no such model/],
     ['429 → rate_limit, retryable', { error: { status: 429, headers: { 'retry-after': '2' } } }, 'rate_limit', true, /asked to wait 2 s/],
+    ['429 with retry-after 0 → "at once", never "wait 0 s"', { error: { status: 429, headers: { 'retry-after': '0' } } }, 'rate_limit', true, /is rate limiting \(429\)\. It said a retry may go at once\./],
+    ['429 with retry-after-ms 300 → "at once"', { error: { status: 429, headers: { 'retry-after-ms': '300' } } }, 'rate_limit', true, /It said a retry may go at once\./],
     ['429 insufficient_quota → quota', { error: { status: 429, code: 'insufficient_quota', message: 'You exceeded your current quota, please check your plan and billing details.' } }, 'quota', false, /quota or billing/],
     ['500 → server, retryable', { error: { status: 500 } }, 'server', true, /server error \(500\)/],
     ['400 context_length_exceeded → context_length', { error: { status: 400, code: 'context_length_exceeded', message: "This model's maximum context length is 128000 tokens." } }, 'context_length', false, /too long for this model/],
@@ -78,7 +80,7 @@ describe('provider: openai (official SDK over SSE)', () => {
       assert.equal(error.retryable, retryable);
       assert.match(error.message, message);
       assert.match(error.requestId ?? '', /^req_/);
-      if (kind === 'rate_limit') assert.equal(error.retryAfterMs, 2000);
+      if (kind === 'rate_limit') assert.equal(error.retryAfterMs, Number(behaviour.error?.headers?.['retry-after-ms'] ?? Number(behaviour.error?.headers?.['retry-after']) * 1000));
     });
   }
 

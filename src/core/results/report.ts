@@ -54,12 +54,15 @@ function resultRows(results: readonly DeploymentResult[]): { header: string[]; r
   return { header, rows, right: new Set([4, 5, 6, 7, 8, 9]) };
 }
 
-/** "ok", "ok (1 retry)", "ok via eu-gpt4o" when a fallback answered. */
+/** "ok", "ok (1 retry)", "ok via eu-gpt4o" when a fallback answered; "stopped" when the user stopped it (not a failure). */
 function statusText(result: DeploymentResult): string {
   const retries = result.retries ? ` (${result.retries} ${result.retries === 1 ? 'retry' : 'retries'})` : '';
   const via = result.answeredBy && result.answeredBy !== result.deployment ? ` via ${result.answeredBy}` : '';
-  return `${result.status}${via}${retries}`;
+  return `${result.status === 'cancelled' ? 'stopped' : result.status}${via}${retries}`;
 }
+
+/** What a run without an answer says in its place: why it failed, or that it was stopped. */
+const stoppedText = (result: DeploymentResult): string => (result.text ? 'Stopped while streaming: the text so far is kept.' : 'Stopped before the first token.');
 
 /** A run with fallbacks: each deployment the chain passed over and why, and who answered. */
 export function fallbackNotes(result: DeploymentResult): string[] {
@@ -73,7 +76,7 @@ function summaryRows(summaries: readonly DeploymentSummary[]): { header: string[
   const header = ['deployment', 'ok', 'ttft p50 / p95', 'total p50 / p95', 'tok/s p50 / p95', 'mean cost'];
   const rows = summaries.map((summary) => [
     summary.deployment,
-    `${summary.ok}/${summary.runs}`,
+    `${summary.ok}/${summary.runs}${summary.stopped ? ` (${summary.stopped} stopped)` : ''}`,
     spreadText(summary.ttftMs, formatMs),
     spreadText(summary.totalMs, formatMs),
     spreadText(summary.tokensPerSecond, (n) => (n === null ? '—' : n.toFixed(1))),
@@ -108,7 +111,8 @@ export function answerNotes(result: DeploymentResult): string[] {
 function notes(results: readonly DeploymentResult[]): string[] {
   const lines: string[] = [];
   for (const result of results) {
-    if (result.error) lines.push(`✗ ${result.deployment}: ${result.error.kind} — ${result.error.message}`);
+    if (result.status === 'cancelled') lines.push(`■ ${result.deployment}: stopped — ${stoppedText(result)}`);
+    else if (result.error) lines.push(`✗ ${result.deployment}: ${result.error.kind} — ${result.error.message}`);
   }
   const seen = new Set<string>();
   for (const result of results) {
@@ -151,7 +155,7 @@ export function formatMarkdown(runs: ReadonlyArray<readonly DeploymentResult[]>,
   for (const result of last) {
     out.push(`## ${result.deployment} — ${result.model}`, '');
     const extra = answerNotes(result);
-    if (result.text || !result.toolCalls.length) out.push(result.text ? result.text.trimEnd() : `*${result.error?.message ?? 'No text.'}*`, '');
+    if (result.text || !result.toolCalls.length) out.push(result.text ? result.text.trimEnd() : `*${result.status === 'cancelled' ? stoppedText(result) : (result.error?.message ?? 'No text.')}*`, '');
     if (extra.length) out.push(...extra.map((line) => `- ${markdownNote(line)}`), '');
   }
   const footer = notes(last);

@@ -6,6 +6,8 @@ export interface DeploymentSummary {
   deployment: string;
   runs: number;
   ok: number;
+  /** Runs the user stopped: neither answered nor failed. */
+  stopped: number;
   ttftMs: Spread;
   totalMs: Spread;
   tokensPerSecond: Spread;
@@ -23,6 +25,7 @@ export function summarise(runs: ReadonlyArray<readonly DeploymentResult[]>): Dep
       deployment,
       runs: results.length,
       ok: ok.length,
+      stopped: results.filter((result) => result.status === 'cancelled').length,
       ttftMs: spread(ok.map((result) => result.metrics.ttftMs)),
       totalMs: spread(ok.map((result) => result.metrics.totalMs)),
       tokensPerSecond: spread(ok.map((result) => result.metrics.tokensPerSecond)),

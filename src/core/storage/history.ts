@@ -43,6 +43,15 @@ export interface LoadedHistory {
   skipped: number;
 }
 
+/**
+ * A saved run's columns by how they ended: answered, failed (an error or a timeout) and stopped by the user. A
+ * stopped column is not a failure, so it is never counted as one.
+ */
+export function countByState(results: ReadonlyArray<Pick<HistoryEntry['results'][number], 'status'>>): { ok: number; failed: number; stopped: number } {
+  const count = (statuses: readonly string[]): number => results.filter((result) => statuses.includes(result.status)).length;
+  return { ok: count(['ok']), failed: count(['error', 'timeout']), stopped: count(['cancelled']) };
+}
+
 const MAX_TEXT = 1_000_000;
 const capped = (text: string): string => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}\n[cut at ${MAX_TEXT} characters]` : text);
 

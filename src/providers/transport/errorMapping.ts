@@ -67,6 +67,14 @@ export function classify(failure: ServiceFailure): ProviderErrorKind {
 
 const PROXY_AUTH_HINT = 'Set VS Code\'s "http.proxyAuthorization", or put user:password in the proxy URL (HTTPS_PROXY for the CLI).';
 
+/** What a 429's retry-after asked for, in words: never "wait 0 s" (a header of 0, or under a second, says "at once"). */
+export function waitText(retryAfterMs: number | undefined): string {
+  if (retryAfterMs === undefined || !Number.isFinite(retryAfterMs)) return '';
+  if (retryAfterMs < 1000) return ' It said a retry may go at once.';
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  return seconds < 120 ? ` It asked to wait ${seconds} s.` : ` It asked to wait ${Math.round(seconds / 60)} min.`;
+}
+
 export function fromServiceFailure(failure: ServiceFailure): ProviderError {
   if (failure.status === 407) {
     return providerError('network', `The proxy between Fanout and ${failure.service} asks for authentication (407). ${PROXY_AUTH_HINT}`, { status: 407, retryable: false });
@@ -77,7 +85,7 @@ export function fromServiceFailure(failure: ServiceFailure): ProviderError {
   const messages: Record<ProviderErrorKind, string> = {
     auth: `${who} rejected the credential${status}. Set a valid key or sign in again for this deployment.`,
     permission: `${who} refused access${status}: the credential is valid but not allowed to use this model. Grant access to the model, or use another credential.${quoted(failure)}`,
-    rate_limit: `${who} is rate limiting${status}.${failure.retryAfterMs !== undefined ? ` It asked to wait ${Math.ceil(failure.retryAfterMs / 1000)} s.` : ''} Wait and retry, or lower the request rate.`,
+    rate_limit: `${who} is rate limiting${status}.${waitText(failure.retryAfterMs)} Wait and retry, or lower the request rate.`,
     quota: `${who} says the quota or billing limit is reached${status}. Check the account's quota and billing.${quoted(failure)}`,
     not_found: `${who} found no such model or deployment${status}. Check the model id${failure.service.includes('Azure') ? ' and the deployment name' : ''} and the region.${quoted(failure)}`,
     bad_request: `${who} rejected the request${status}.${quoted(failure)} Check the parameters.`,
@@ -121,7 +129,9 @@ export function fromConnectionFailure(service: string, deploymentId: string, ori
     node = (node as { cause?: unknown }).cause;
   }
   const text = chain.join(' ');
-  const where = `${service} at ${origin} (deployment "${deploymentId}")`;
+  // an OpenAI-compatible server is already named by its host ("The server at 127.0.0.1:11434"): said once, mid-sentence
+  const named = /^The server at /.test(service) ? 'the server' : service;
+  const where = `${named} at ${origin} (deployment "${deploymentId}")`;
   if (proxy) {
     const via = describeProxy(proxy);
     const status = /Proxy response \((\d{3})\)|status(?:Code)? (\d{3})/i.exec(text);

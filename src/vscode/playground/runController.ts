@@ -11,6 +11,7 @@ import type { ChatMessage } from '../../core/request/chatRequest';
 import { runFanout, type DeploymentResult, type FanoutEvent } from '../../core/engine/fanout';
 import { fill } from '../../core/request/template';
 import { badges, summarise } from '../../core/results/summary';
+import { formatMs } from '../../core/results/format';
 import type { HostMessage, PlaygroundState, RunRequest, ToolResultInput, TurnView } from '../../protocol';
 import { loadAdapter } from '../../providers/registry';
 import { editorModelId, runEditorModel } from '../chat/editorChatModels';
@@ -189,7 +190,7 @@ export class RunController {
         } else if (event.type === 'part' && event.part.type === 'reasoning-delta' && event.part.text) {
           reasoned(event.deployment, event.part.text, event.atMs);
         } else if (event.type === 'retry') {
-          this.post({ type: 'columnStatus', runId, deploymentId: event.deployment, status: 'waiting', note: `retry ${event.attempt} in ${Math.round(event.delayMs)} ms (${event.error.kind})`, ttftMs: null });
+          this.post({ type: 'columnStatus', runId, deploymentId: event.deployment, status: 'waiting', note: `retry ${event.attempt} ${event.delayMs < 1 ? 'now' : `in ${formatMs(event.delayMs)}`} (${event.error.kind.replace('_', ' ')})`, ttftMs: null });
           this.services.log.warn(`${event.deployment}: retry ${event.attempt} in ${event.delayMs} ms after ${event.error.kind}: ${event.error.message}`);
         } else if (event.type === 'result') {
           finished(event.result);

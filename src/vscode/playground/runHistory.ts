@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { PLAIN_ANSWER, type DeploymentResult } from '../../core/engine/fanout';
 import type { ProviderErrorKind } from '../../core/request/stream';
 import { badges } from '../../core/results/summary';
-import type { HistoryEntry } from '../../core/storage/history';
+import { countByState, type HistoryEntry } from '../../core/storage/history';
 import type { HistorySummary, HostMessage, RunRequest, TurnView } from '../../protocol';
 import { toColumnResult } from './columnResult';
 import { Conversation, setupOf, withStoredImages } from './conversation';
@@ -46,8 +46,7 @@ export class RunHistory {
         at: entry.at,
         prompt: `${entry.prompt.slice(0, 200)}`,
         deployments: entry.deploymentIds,
-        ok: entry.results.filter((result) => result.status === 'ok').length,
-        failed: entry.results.filter((result) => result.status !== 'ok').length,
+        ...countByState(entry.results),
         ...(turns > 1 ? { turns } : {}),
       };
     });

@@ -9,13 +9,12 @@ const production = !process.argv.includes('--dev');
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
 /**
- * Chunks loaded on first use, found by name: in each provider folder its `adapter.ts`, its `batch.ts` (the batch
- * service's adapter), its `credentials.ts` and its
- * `sdk.ts` (an SDK shared by several adapters, bundled once), plus the proxy/CA transport. Importing one of these
+ * Chunks loaded on first use, found by name: in each provider folder its `adapter.ts`, its `credentials.ts`, its
+ * `batch.ts` (the batch-service adapter) and its `sdk.ts` (an SDK shared by several adapters, bundled once), plus the proxy/CA transport. Importing one of these
  * from core/cli/extension code (or from another chunk) stays a runtime require of the chunk, so activation and the
  * CLI's start load no SDK, and adding a cloud's folder needs no change here. Output: dist/providers/<folder>-<file>.js.
  */
-const CHUNK_FILES = ['adapter', 'batch', 'credentials', 'sdk'];
+const CHUNK_FILES = ['adapter', 'credentials', 'sdk', 'batch'];
 const LAZY = Object.fromEntries([
   ...readdirSync('src/providers', { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((folder) =>
     CHUNK_FILES.filter((file) => existsSync(`src/providers/${folder.name}/${file}.ts`)).map((file) => [`src/providers/${folder.name}/${file}`, `${folder.name}-${file}`])),

@@ -55,6 +55,7 @@ export const USAGE = `Usage:
   fanout run --config FILE (--prompt TEXT | --prompt-file FILE | --messages FILE) [options]
   fanout validate --config FILE
   fanout eval --config FILE --tests FILE [options]   (see fanout eval --help)
+  fanout batch status|fetch|cancel --output FILE     follow eval --batch jobs (see fanout batch --help)
   fanout --help | --version
 
 Sends one prompt to every deployment in FILE at once and compares the answers.
@@ -195,7 +196,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
   const command = positionals[0];
   if (command === undefined) throw new UsageError('no command — use "fanout run --config FILE --prompt TEXT" (see fanout --help)');
   if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])} — quote a prompt with spaces: --prompt "…"`);
-  if (command !== 'run' && command !== 'validate') throw new UsageError(`unknown command ${JSON.stringify(command)} — use "run", "validate" or "eval"`);
+  if (command !== 'run' && command !== 'validate') throw new UsageError(`unknown command ${JSON.stringify(command)} — use "run", "validate", "eval" or "batch"`);
   if (!values.config) throw new UsageError('--config: missing — name a file with { "deployments": [ … ] }');
   if (command === 'validate') return { command: 'validate', config: values.config };
 

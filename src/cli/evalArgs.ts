@@ -1,5 +1,6 @@
 /** `fanout eval` flags (shared/DESIGN.md "Evaluation"), each mistake one line naming the flag and the fix. */
 import { parseArgs } from 'node:util';
+import { DEFAULT_POLL_MS } from '../core/batch/batchFollow';
 import { UsageError, numberFlag, usageErrorOf } from './args';
 
 export type EvalFormat = 'table' | 'json' | 'junit' | 'markdown';
@@ -14,6 +15,8 @@ export interface EvalArguments {
   format: EvalFormat;
   output?: string;
   resume?: string;
+  /** --batch: through each cloud's batch service; `wait` false with --no-wait. */
+  batch?: { wait: boolean; pollMs: number };
 }
 
 export const EVAL_USAGE = `Usage:
@@ -33,6 +36,10 @@ Options for eval:
   --format table|json|junit|markdown   (default table; markdown suits a CI job summary)
   --output FILE            append each case to FILE (JSONL) as it finishes
   --resume FILE            read FILE, run only the cases it lacks (appending them to it), report them all
+  --batch                  send each deployment's cases through its cloud's batch service (half price, within
+                           24 h; needs --output or --resume, where the jobs are kept): waits, then reports as above
+  --no-wait                with --batch: submit, record the jobs in --output and exit 0 (then fanout batch …)
+  --poll-ms N              with --batch: ask for the jobs' state every N ms (default 30000)
 
 Exit codes: 0 every assertion held, 1 any failed or errored (or cases were left unrun), 2 usage or input error
 (nothing was sent).`;
@@ -55,6 +62,8 @@ export function parseEvalArguments(argv: string[]): EvalArguments | { command: '
         output: { type: 'string', short: 'o' },
         resume: { type: 'string' },
         batch: { type: 'boolean' },
+        'no-wait': { type: 'boolean' },
+        'poll-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -64,7 +73,10 @@ export function parseEvalArguments(argv: string[]): EvalArguments | { command: '
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} — eval takes --tests FILE`);
-  if (values.batch) throw new UsageError('--batch: not yet supported — run without it (cases stream from each cloud)');
+  if (!values.batch && (values['no-wait'] || values['poll-ms'] !== undefined)) throw new UsageError(`--${values['no-wait'] ? 'no-wait' : 'poll-ms'}: only with --batch — add --batch, or drop it`);
+  if (values.batch && values.output === undefined && values.resume === undefined) throw new UsageError('--batch: name --output FILE — the jobs are kept there, so a stopped process loses nothing (fanout batch status --output FILE)');
+  if (values.batch && values['max-cost'] !== undefined) throw new UsageError('--max-cost: not with --batch (a submitted job runs whole, and cannot be stopped by cost part way) — check the estimate fanout prints first, or run without --batch');
+  const pollMs = numberFlag('--poll-ms', values['poll-ms'], { min: 1, max: 3_600_000, integer: true, hint: 'use whole milliseconds from 1 to 3600000, e.g. 30000' });
   if (!values.config) throw new UsageError('--config: missing — name a file with { "deployments": [ … ] }');
   if (!values.tests) throw new UsageError('--tests: missing — name a tests file (YAML or JSON, promptfoo\'s tests: shape)');
   const format = values.format ?? 'table';
@@ -88,5 +100,6 @@ export function parseEvalArguments(argv: string[]): EvalArguments | { command: '
     format,
     ...(values.output !== undefined ? { output: values.output } : {}),
     ...(values.resume !== undefined ? { resume: values.resume } : {}),
+    ...(values.batch ? { batch: { wait: !values['no-wait'], pollMs: pollMs ?? DEFAULT_POLL_MS } } : {}),
   };
 }

@@ -14,6 +14,7 @@ import { EnvironmentCredentials } from './envCredentials';
 import { formatJson, formatMarkdown, formatTable } from '../core/results/report';
 import { PRICES_AS_OF } from '../core/results/pricing';
 import { evalCommand } from './evalCommand';
+import { batchCommand } from './batchCommand';
 
 declare const FANOUT_VERSION: string | undefined;
 const MAX_PROMPT_BYTES = 20 * 1024 * 1024;
@@ -29,6 +30,7 @@ interface Io {
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     if (argv[0] === 'eval') return await evalCommand(argv.slice(1), io);
+    if (argv[0] === 'batch') return await batchCommand(argv.slice(1), io);
     const args = parseCliArguments(argv);
     if (args.command === 'help') {
       io.stdout(`${USAGE}\n`);

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { BehaviourQueue, answerTokens, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
 import { instructedSchema, planAnswer, reasoningFragments, reasoningTokensFor, type AnswerPlan, type ConversationRequest } from './conversation';
 import { mentionImages, openaiImages } from './images';
+import { BatchService } from './openaiBatch';
 import { serveResponses, type ResponsesBody } from './responses';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorResponse, type RecordedRequest } from './server';
 
@@ -28,9 +29,9 @@ export interface OpenAIEmulatorOptions {
   rules?: BehaviourRules;
 }
 
-type Flavour = 'openai' | 'azure' | 'vertex';
+export type Flavour = 'openai' | 'azure' | 'vertex';
 
-interface ChatBody {
+export interface ChatBody {
   model?: string;
   messages?: Array<{ role: string; content: string | Array<{ type: string; text?: string }> | null; tool_call_id?: string; tool_calls?: Array<{ id: string; function: { name: string } }> }>;
   stream?: boolean;
@@ -104,13 +105,26 @@ function firstStrictProblem(schema: Record<string, unknown>, context: string): {
 export class OpenAIEmulator extends Emulator {
   readonly behaviour: BehaviourQueue;
   readonly server: LoopbackServer;
+  /** OpenAI's and Azure's files and batches routes (test/emulators/openaiBatch.ts). */
+  readonly batches: BatchService;
 
   constructor(private readonly options: OpenAIEmulatorOptions = {}) {
     super();
     this.behaviour = new BehaviourQueue(options.rules);
+    this.batches = new BatchService({ behaviour: this.behaviour, azureDeployments: options.azureDeployments, authorised: (flavour, headers) => this.authorised(flavour, headers) });
     this.server = new LoopbackServer((request, response, body, record) => this.handle(request.url ?? '/', request.headers as Record<string, string | undefined>, response, body, record));
   }
 
+
+  /** Whether the request's credential is one this flavour takes (the files and batches routes check it the same way). */
+  private authorised(flavour: Flavour, headers: Record<string, string | undefined>): boolean {
+    const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+    if (flavour === 'azure') {
+      const key = headers['api-key'];
+      return (key !== undefined && (this.options.azureKeys ?? []).includes(key)) || (bearer !== undefined && (this.options.azureTokens ?? []).includes(bearer));
+    }
+    return this.options.apiKeys === undefined || (bearer !== undefined && this.options.apiKeys.includes(bearer));
+  }
 
   private async handle(rawUrl: string, headers: Record<string, string | undefined>, response: EmulatorResponse, raw: Buffer, record: RecordedRequest): Promise<void> {
     const url = new URL(rawUrl, 'http://127.0.0.1');
@@ -119,6 +133,7 @@ export class OpenAIEmulator extends Emulator {
     const responsesApi = /^\/(v1|openai\/v1)\/responses$/.test(url.pathname); // the Responses API: test/emulators/responses.ts
     const vertex = /^\/v1(beta1)?\/projects\/[^/]+\/locations\/[^/]+\/endpoints\/openapi\/chat\/completions$/.test(url.pathname);
     const flavour: Flavour = azureDeployment || azureV1 ? 'azure' : vertex ? 'vertex' : 'openai';
+    if (this.batches.handle(url, record.method, headers, raw, response)) return;
     const requestId = randomUUID();
     const ids: Record<string, string> = flavour === 'azure' ? { 'apim-request-id': requestId, 'x-request-id': requestId } : flavour === 'vertex' ? {} : { 'x-request-id': `req_${requestId.replace(/-/g, '')}` };
 
@@ -225,6 +240,37 @@ export class OpenAIEmulator extends Emulator {
 
 function now(): number {
   return Math.floor(Date.now() / 1000);
+}
+
+/**
+ * One request's whole answer as a batch runs it (test/emulators/openaiBatch.ts): the same checks and the same planner
+ * as a streamed answer, so the text, tool calls and usage are what streaming would have given; the status and the
+ * body (a chat.completion, or the error in this flavour's shape).
+ */
+export function answerWhole(body: ChatBody, model: string, flavour: Flavour, apiVersion: string | null, behaviour: Behaviour, contextTokens = 128_000): { status: number; body: unknown } {
+  const requestId = randomUUID();
+  if (behaviour.error) return { status: behaviour.error.status, body: { error: { message: behaviour.error.message ?? 'Error.', type: 'invalid_request_error', param: null, code: behaviour.error.code ?? null } } };
+  const refused = refusedFormat(body, flavour, apiVersion) ?? refusedSampling(body, model);
+  if (refused) return { status: 400, body: { error: { message: refused, type: 'invalid_request_error', param: 'response_format', code: flavour === 'azure' ? 'BadRequest' : null } } };
+  const images = openaiImages(body.messages);
+  if (images.problem) return { status: 400, body: { error: { message: images.problem, type: 'invalid_request_error', param: null, code: 'invalid_image' } } };
+  const inputTokens = promptTokens((body.messages ?? []).map((message) => textOfContent(message.content)).join('\n'));
+  if (inputTokens > contextTokens) {
+    return { status: 400, body: { error: { message: `This model's maximum context length is ${contextTokens} tokens. However, your messages resulted in ${inputTokens} tokens. Please reduce the length of the messages.`, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } };
+  }
+  const conversation = conversationOf(body);
+  const reasoningTokens = body.reasoning_effort ? reasoningTokensFor(body.reasoning_effort) : 0;
+  const plan = mentionImages(planAnswer(conversation, behaviour, model), images.count);
+  const tokens = plan.kind === 'tool-call' ? plan.argumentFragments : plan.tokens;
+  const message = plan.kind === 'tool-call'
+    ? { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: `call_${requestId.replace(/-/g, '').slice(0, 24)}`, type: 'function', function: { name: plan.name, arguments: tokens.join('') } }] }
+    : { role: 'assistant', content: tokens.join(''), refusal: null };
+  const finish = behaviour.contentFilter ? 'content_filter' : behaviour.finishLength ? 'length' : plan.kind === 'tool-call' ? 'tool_calls' : 'stop';
+  return {
+    status: 200,
+    body: { id: `chatcmpl-${requestId.replace(/-/g, '').slice(0, 24)}`, object: 'chat.completion', created: now(), model, system_fingerprint: 'fp_emulator',
+      choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], usage: usageOf(inputTokens, tokens.length, behaviour, reasoningTokens) },
+  };
 }
 
 /** OpenAI's usage: reasoning inside completion_tokens, and said in completion_tokens_details. */

@@ -37,7 +37,7 @@ export interface Emulators {
 /** The three cloud emulators on loopback; with `tls`, each serves HTTPS with that certificate. */
 export async function startEmulators(options: { tls?: TlsIdentity } = {}): Promise<Emulators> {
   const made = [
-    new OpenAIEmulator({ apiKeys: [KEYS.openai], azureKeys: [KEYS.azure], azureTokens: [KEYS.azureToken], azureDeployments: { 'prod-gpt4o': 'gpt-4o', 'prod-mini': 'gpt-4o-mini' }, vertexTokens: [KEYS.vertexToken, 'test-metadata-token-0001'] }),
+    new OpenAIEmulator({ apiKeys: [KEYS.openai], azureKeys: [KEYS.azure], azureTokens: [KEYS.azureToken], azureDeployments: { 'prod-gpt4o': 'gpt-4o', 'prod-mini': 'gpt-4o-mini', 'batch-gpt4o': 'gpt-4o' }, vertexTokens: [KEYS.vertexToken, 'test-metadata-token-0001'] }),
     new BedrockEmulator({ keys: [KEYS.aws, KEYS.awsSession], apiKeys: [KEYS.bedrockApiKey] }),
     new GoogleEmulator({ apiKeys: [KEYS.gemini], vertexTokens: [KEYS.vertexToken], metadataToken: 'test-metadata-token-0001', metadataProject: 'fanout-test-1' }),
   ] as const;
@@ -55,6 +55,7 @@ export async function startEmulators(options: { tls?: TlsIdentity } = {}): Promi
         emulator.behaviour.reset();
         emulator.server.requests.length = 0;
       }
+      openai.batches.reset();
     },
   };
 }

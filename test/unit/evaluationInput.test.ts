@@ -67,9 +67,11 @@ describe('fanout eval: bad input', () => {
     await refused(tests('huge.yaml', 'prompts: ["{{name}}"]\ntests: huge.csv\n'), /^fanout: huge\.yaml: tests: huge\.csv is 100\.0 MB, over the 50\.0 MB limit — split it/);
   });
 
-  it('usage: --batch is not yet supported; flags are checked', async () => {
+  it('usage: --batch needs a file to keep its jobs in; flags are checked', async () => {
     const good = file('good.yaml', 'prompts: ["Hi"]\ntests: [{}]\n');
-    await refused(['--config', config, '--tests', good, '--batch'], /^fanout: --batch: not yet supported/);
+    await refused(['--config', config, '--tests', good, '--batch'], /^fanout: --batch: name --output FILE — the jobs are kept there/);
+    await refused(['--config', config, '--tests', good, '--no-wait'], /^fanout: --no-wait: only with --batch/);
+    await refused(['--config', config, '--tests', good, '--batch', '--output', join(dir, 'o.jsonl'), '--poll-ms', '0'], /^fanout: --poll-ms: "0" is not valid/);
     await refused(['--config', config], /^fanout: --tests: missing/);
     await refused(['--config', config, '--tests', good, '--format', 'html'], /^fanout: --format: "html" is not valid — use table, json, junit or markdown$/);
     await refused(['--config', config, '--tests', good, '--concurrency', '0'], /^fanout: --concurrency: "0" is not valid/);

@@ -26,4 +26,15 @@ describe('trust rules', () => {
   it('leaves key-based deployments to the origin-bound key store (a key is never sent to another origin)', () => {
     assert.equal(refusal(openai, 'workspace', true), null);
   });
+
+  it('never lets a workspace file choose a batch destination (bucket, role, batch deployment), trusted or not; the user may', () => {
+    const azure: Deployment = { id: 'ws-az', provider: 'azure-openai', model: 'gpt-4o', endpoint: 'https://r.openai.azure.com', batch: { deployment: 'evil-batch' } };
+    // any kind, any shape: the field itself is refused (the Google and Bedrock kinds' gcsUri / s3Uri + roleArn alike)
+    const bedrockBatch = { ...bedrockOfficial, batch: { s3Uri: 's3://collector/x', roleArn: 'arn:aws:iam::123456789012:role/x' } } as unknown as Deployment;
+    for (const deployment of [azure, bedrockBatch]) {
+      assert.match(refusal(deployment, 'workspace', true) ?? '', /sets "batch": not allowed in a workspace file \(a workspace cannot choose where your prompts and answers are written/);
+      assert.match(refusal(deployment, 'workspace', false) ?? '', /sets "batch"/);
+      assert.equal(refusal(deployment, 'user', true), null);
+    }
+  });
 });

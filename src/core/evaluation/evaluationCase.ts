@@ -16,6 +16,10 @@ export interface CaseMetrics {
   reasoningTokens: number | null;
   /** What grading this case's llm-rubric assertions cost, apart from the answer's cost (null when none ran). */
   graderCostUsd: number | null;
+  /** Answered through the cloud's batch service (`fanout eval --batch`): costUsd is at the batch rate. Absent when streamed. */
+  batch?: boolean;
+  /** A batch case: what the same answer would have cost streamed. */
+  streamedCostUsd?: number | null;
 }
 
 export interface EvaluationCase {

@@ -4,6 +4,7 @@
  * itself). Appends are queued and written in order, several lines per write when cases finish together.
  */
 import { appendLines, readJsonLines } from '../storage/jsonLines';
+import { isBatchJobLine, mergeJobLines, type BatchJobLine, type BatchJobState } from '../batch/batchJobLine';
 import { isCaseLine, type CaseLine } from './evaluationCase';
 
 export class ResultsWriter {
@@ -13,7 +14,7 @@ export class ResultsWriter {
 
   constructor(readonly file: string) {}
 
-  add(line: CaseLine): void {
+  add(line: CaseLine | BatchJobLine): void {
     this.pending.push(`${JSON.stringify(line)}\n`);
     this.draining ??= this.drain();
   }
@@ -39,10 +40,14 @@ export class ResultsWriter {
   }
 }
 
-/** Every whole case in the file, first line per key; `skipped` counts the torn or corrupt lines. */
-export async function readResults(file: string): Promise<{ lines: CaseLine[]; skipped: number }> {
-  const { values, skipped } = await readJsonLines(file, isCaseLine);
+/**
+ * Every whole case in the file, first line per key, and its batch jobs (src/core/batch/batchJobLine.ts), which are
+ * not cases and not corrupt; `skipped` counts the torn or corrupt lines.
+ */
+export async function readResults(file: string): Promise<{ lines: CaseLine[]; jobs: BatchJobState[]; skipped: number }> {
+  const { values, skipped } = await readJsonLines(file, (value): value is CaseLine | BatchJobLine => isCaseLine(value) || isBatchJobLine(value));
   const seen = new Set<string>();
-  const lines = values.filter((line) => !seen.has(line.key) && seen.add(line.key));
-  return { lines, skipped };
+  const lines = values.filter((line): line is CaseLine => 'key' in line && !seen.has(line.key) && !!seen.add(line.key));
+  const jobs = mergeJobLines(values.filter((line): line is BatchJobLine => !('key' in line) && 'batchJob' in line));
+  return { lines, jobs, skipped };
 }

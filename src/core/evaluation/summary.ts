@@ -1,7 +1,8 @@
 /**
  * The per-deployment summary of DESIGN's eval report, built case by case as results arrive (only numbers are kept):
  * cases, passed, failed, errors, passRate (passed ÷ cases, null when every case errored), p50/p95 of ttft and total,
- * and the total cost of the answers (grading is counted apart).
+ * and the total cost of the answers (grading is counted apart); for cases answered by a batch service, how many and
+ * what they would have cost streamed.
  */
 import { roundMs } from '../engine/clock';
 import { percentile } from '../results/stats';
@@ -19,6 +20,9 @@ export interface SummaryRow {
   totalP50: number | null;
   totalP95: number | null;
   costUsd: number | null;
+  /** Only when some cases went through the cloud's batch service: how many, and what all its cases would have cost streamed. */
+  batchCases?: number;
+  streamedCostUsd?: number | null;
 }
 
 interface Tally {
@@ -28,6 +32,9 @@ interface Tally {
   ttft: number[];
   total: number[];
   costUsd: number | null;
+  batchCases: number;
+  /** The cost of every case as if streamed (a batch case's streamed price, a streamed case's own). */
+  streamedCostUsd: number | null;
 }
 
 export class SummaryBuilder {
@@ -48,6 +55,9 @@ export class SummaryBuilder {
     if (ttftMs !== null) tally.ttft.push(ttftMs);
     if (totalMs !== null) tally.total.push(totalMs);
     if (costUsd !== null) tally.costUsd = (tally.costUsd ?? 0) + costUsd;
+    if (evaluationCase.metrics.batch) tally.batchCases++;
+    const streamed = evaluationCase.metrics.batch ? evaluationCase.metrics.streamedCostUsd ?? null : costUsd;
+    if (streamed !== null) tally.streamedCostUsd = (tally.streamedCostUsd ?? 0) + streamed;
     if (graderCostUsd !== null && graderCostUsd !== undefined) this.graderCostUsd = (this.graderCostUsd ?? 0) + graderCostUsd;
   }
 
@@ -68,12 +78,13 @@ export class SummaryBuilder {
       totalP50: at(tally.total, 50),
       totalP95: at(tally.total, 95),
       costUsd: tally.costUsd,
+      ...(tally.batchCases ? { batchCases: tally.batchCases, streamedCostUsd: tally.streamedCostUsd } : {}),
     }));
   }
 
   private tallyOf(id: string): Tally {
     let tally = this.tallies.get(id);
-    if (!tally) this.tallies.set(id, (tally = { cases: 0, passed: 0, errors: 0, ttft: [], total: [], costUsd: null }));
+    if (!tally) this.tallies.set(id, (tally = { cases: 0, passed: 0, errors: 0, ttft: [], total: [], costUsd: null, batchCases: 0, streamedCostUsd: null }));
     return tally;
   }
 }

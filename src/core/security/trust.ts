@@ -9,8 +9,19 @@ import { descriptorOf } from '../../providers/registry';
 
 export type DeploymentSource = 'user' | 'workspace';
 
-/** Fields a workspace file may not set: they would make the editor run a program or read a file the workspace names. */
-export const WORKSPACE_FORBIDDEN_FIELDS = ['profile', 'apiKeyEnv'] as const;
+/**
+ * Fields a workspace file may not set: `profile` and `apiKeyEnv` would make the editor run a program or read a
+ * variable the workspace names; `batch` would choose where prompts and answers are written (a bucket, a batch
+ * deployment) and which role is assumed.
+ */
+export const WORKSPACE_FORBIDDEN_FIELDS = ['profile', 'apiKeyEnv', 'batch'] as const;
+
+/** Why a workspace file may not set `field`, and where to set it instead. */
+export function forbiddenFieldReason(field: (typeof WORKSPACE_FORBIDDEN_FIELDS)[number]): string {
+  return field === 'batch'
+    ? 'not allowed in a workspace file (a workspace cannot choose where your prompts and answers are written, or which role is assumed) — set it in your user settings or the CLI\'s --config'
+    : 'not allowed in a workspace file (a workspace cannot choose which AWS profile or environment variable you use) — set it in your user settings';
+}
 
 /** Whether the deployment's origin is its cloud's own endpoint (where the user's AWS or Google sign-in may be sent). */
 function isOfficialCloudOrigin(deployment: Deployment): boolean {
@@ -21,6 +32,8 @@ function isOfficialCloudOrigin(deployment: Deployment): boolean {
 /** Null when the deployment may run with its credential; otherwise why not, in words the user can act on. */
 export function refusal(deployment: Deployment, source: DeploymentSource, workspaceTrusted: boolean): string | null {
   if (source === 'user') return null;
+  const forbidden = WORKSPACE_FORBIDDEN_FIELDS.find((field) => field in deployment);
+  if (forbidden) return `"${deployment.id}" comes from this workspace's .vscode/fanout.json and sets "${forbidden}": ${forbiddenFieldReason(forbidden)}.`;
   if (!workspaceTrusted) {
     return `"${deployment.id}" comes from this workspace's .vscode/fanout.json, and the workspace is in Restricted Mode: trust the workspace to run it.`;
   }

@@ -11,6 +11,8 @@ const fields = {
   apiVersion: z.optional(pattern(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'must look like "2024-10-21"')),
   auth: z.optional(z.enum(['key', 'entra'], 'must be "key" or "entra"')),
   api: apiField,
+  /** Azure's global batch (`fanout eval --batch`): the Global Batch or Data Zone Batch deployment its lines go to. */
+  batch: z.optional(z.strictObject({ deployment: pattern(/^[A-Za-z0-9._-]{1,64}$/, 'must be an Azure deployment name') })),
 };
 export type AzureOpenAIDeployment = DeploymentFrom<'azure-openai', typeof fields>;
 
@@ -23,6 +25,7 @@ export const azureOpenAIProvider = defineProvider({
     apiVersion: 'e.g. "2024-10-21"',
     auth: 'use "key" (API key) or "entra" (Microsoft Entra ID sign-in)',
     api: `${apiHint}; "responses" goes to the resource's v1 endpoint (/openai/v1/), with no api-version`,
+    batch: 'give {"deployment": "NAME"}: a Global Batch or Data Zone Batch deployment of the same model (fanout eval --batch)',
   },
   label: 'Azure OpenAI',
   summary: 'your Azure resource, with a key or your Microsoft sign-in',
@@ -46,4 +49,19 @@ export const azureOpenAIProvider = defineProvider({
     apiStep,
   ],
   adapter: async () => (await import('./adapter')).azureOpenAIAdapter,
+  batch: {
+    service: 'Azure OpenAI global batch',
+    // 50% of the Global Standard price: azure.microsoft.com/pricing/details/cognitive-services/openai-service/ ("Batch API")
+    priceFactor: 0.5,
+    problem: (deployment) => {
+      if (!deployment.batch?.deployment) {
+        return 'Azure OpenAI runs batches only on a Global Batch or Data Zone Batch deployment — create one of the same model in the Azure portal and add "batch": {"deployment": "NAME"} to this deployment';
+      }
+      if (deployment.apiVersion && deployment.apiVersion.slice(0, 10) < '2024-07-01') {
+        return `api-version ${deployment.apiVersion} has no batch API (it came in 2024-07-01-preview) — set "apiVersion": "2024-10-21" or later`;
+      }
+      return null;
+    },
+    adapter: async () => (await import('./batch')).azureOpenAIBatchAdapter,
+  },
 });

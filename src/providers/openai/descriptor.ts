@@ -35,6 +35,13 @@ export const openaiProvider = defineProvider({
   images: OPENAI_IMAGE_LIMITS,
   setup: [apiStep],
   adapter: loadAdapter,
+  batch: {
+    service: 'OpenAI Batch API',
+    // half the price of the same model, streamed: openai.com/api/pricing ("Batch API")
+    priceFactor: 0.5,
+    problem: () => null,
+    adapter: async () => (await import('./batch')).openaiBatchAdapter,
+  },
 });
 
 export const openaiCompatibleProvider = defineProvider({

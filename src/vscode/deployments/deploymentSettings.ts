@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { formatIssue, parseConfigText, parseDeployments, type ConfigIssue, type Deployment } from '../../core/config/deployment';
-import { WORKSPACE_FORBIDDEN_FIELDS, type DeploymentSource } from '../../core/security/trust';
+import { WORKSPACE_FORBIDDEN_FIELDS, forbiddenFieldReason, type DeploymentSource } from '../../core/security/trust';
 import { Disposable } from '../platform/disposable';
 import type { Log } from '../platform/log';
 
@@ -103,7 +103,7 @@ export class DeploymentSettings extends Disposable {
       for (const deployment of parsed.deployments) {
         const forbidden = WORKSPACE_FORBIDDEN_FIELDS.filter((field) => field in deployment);
         if (forbidden.length) {
-          issues.push({ path: `${where}: "${deployment.id}".${forbidden[0]}`, message: `not allowed in a workspace file (a workspace cannot choose which AWS profile or environment variable you use) — set it in your user settings` });
+          issues.push({ path: `${where}: "${deployment.id}".${forbidden[0]}`, message: forbiddenFieldReason(forbidden[0]!) });
           continue;
         }
         deployments.push(deployment);

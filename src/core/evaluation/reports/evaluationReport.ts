@@ -1,5 +1,6 @@
 /** What every eval report is made from: the summary rows, the cases in plan order, and how the run ended. */
 import type { EvaluationCase } from '../evaluationCase';
+import { formatCost } from '../../results/format';
 import type { SummaryRow } from '../summary';
 import { PRICES_AS_OF } from '../../results/pricing';
 
@@ -25,6 +26,11 @@ export const percent = (rate: number | null): string => (rate === null ? '—' :
 /** The closing lines every human-readable report carries. */
 export function endNotes(report: EvaluationReport): string[] {
   const notes: string[] = [];
+  for (const row of report.summary) {
+    if (!row.batchCases) continue;
+    notes.push(`Batch: ${row.deployment}'s ${row.batchCases} case${row.batchCases === 1 ? '' : 's'} ran through its cloud's batch service at the batch rate, ${formatCost(row.costUsd)}`
+      + `${row.streamedCostUsd != null ? `; streamed, the same cases would have cost ${formatCost(row.streamedCostUsd)}` : ''} (no ttft or tokens/s in a batch).`);
+  }
   if (report.graderCostUsd !== null) notes.push(`Grading (llm-rubric) cost $${report.graderCostUsd.toPrecision(3)}, not counted in the deployments' cost.`);
   if (report.stopped === 'max-cost') notes.push(`Stopped at --max-cost: ${report.unsent} case${report.unsent === 1 ? '' : 's'} not run (run again with --resume to finish).`);
   if (report.stopped === 'cancelled') notes.push(`Cancelled: ${report.unsent} case${report.unsent === 1 ? '' : 's'} not run (run again with --resume to finish).`);

@@ -19,6 +19,7 @@ const LAZY = Object.fromEntries([
   ...readdirSync('src/providers', { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((folder) =>
     CHUNK_FILES.filter((file) => existsSync(`src/providers/${folder.name}/${file}.ts`)).map((file) => [`src/providers/${folder.name}/${file}`, `${folder.name}-${file}`])),
   ['src/providers/transport/network', 'network'],
+  ['src/providers/transport/keptClients', 'kept-clients'], // one copy: every adapter and both hosts share its clients
   ['src/core/results/schemaValidator', 'schema-validator'], // ajv: only a run that asks for a schema loads it
   ['src/core/results/priceData', 'prices'], // @pydantic/genai-prices: loaded once, before the first answer is priced
 ]);

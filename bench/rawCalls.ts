@@ -16,6 +16,17 @@ export interface RawTiming {
 
 const PROMPT = 'Say hello to every cloud.';
 
+/** Clients kept per deployment, as a developer keeps one (and as Fanout keeps its own across runs). */
+const clients = new Map<string, OpenAI | BedrockRuntimeClient | GoogleGenAI>();
+
+function clientFor<T extends OpenAI | BedrockRuntimeClient | GoogleGenAI>(deployment: Deployment, make: () => T): T {
+  const kept = clients.get(deployment.id);
+  if (kept) return kept as T;
+  const made = make();
+  clients.set(deployment.id, made);
+  return made;
+}
+
 export async function rawSdkCall(deployment: Deployment): Promise<RawTiming> {
   const started = performance.now();
   let ttftMs: number | null = null;
@@ -25,22 +36,21 @@ export async function rawSdkCall(deployment: Deployment): Promise<RawTiming> {
   switch (deployment.provider) {
     case 'openai':
     case 'azure-openai': {
-      const client = deployment.provider === 'openai'
+      const client = clientFor(deployment, () => deployment.provider === 'openai'
         ? new OpenAI({ apiKey: BENCH_KEYS.openai, baseURL: deployment.baseUrl, maxRetries: 0 })
-        : new AzureOpenAI({ apiKey: BENCH_KEYS.azure, endpoint: deployment.endpoint, apiVersion: '2024-10-21', deployment: deployment.deployment, maxRetries: 0 });
+        : new AzureOpenAI({ apiKey: BENCH_KEYS.azure, endpoint: deployment.endpoint, apiVersion: '2024-10-21', deployment: deployment.deployment, maxRetries: 0 }));
       const stream = await client.chat.completions.create({ model: deployment.model, messages: [{ role: 'user', content: PROMPT }], stream: true, stream_options: { include_usage: true } });
       for await (const chunk of stream) mark(chunk.choices[0]?.delta?.content);
       break;
     }
     case 'bedrock': {
-      const client = new BedrockRuntimeClient({ region: deployment.region, endpoint: deployment.endpoint, credentials: BENCH_KEYS.aws, maxAttempts: 1 });
+      const client = clientFor(deployment, () => new BedrockRuntimeClient({ region: deployment.region, endpoint: deployment.endpoint, credentials: BENCH_KEYS.aws, maxAttempts: 1 }));
       const response = await client.send(new ConverseStreamCommand({ modelId: deployment.model, messages: [{ role: 'user', content: [{ text: PROMPT }] }] }));
       for await (const event of response.stream ?? []) mark(event.contentBlockDelta?.delta?.text);
-      client.destroy();
       break;
     }
     case 'gemini': {
-      const ai = new GoogleGenAI({ apiKey: BENCH_KEYS.gemini, httpOptions: { baseUrl: deployment.baseUrl, retryOptions: { attempts: 1 } } });
+      const ai = clientFor(deployment, () => new GoogleGenAI({ apiKey: BENCH_KEYS.gemini, httpOptions: { baseUrl: deployment.baseUrl, retryOptions: { attempts: 1 } } }));
       const stream = await ai.models.generateContentStream({ model: deployment.model, contents: PROMPT });
       for await (const chunk of stream) mark(chunk.candidates?.[0]?.content?.parts?.[0]?.text);
       break;

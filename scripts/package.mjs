@@ -26,7 +26,8 @@ console.log(`${out}: ${(bytes / 1024).toFixed(1)} KB, ${listing.length} files:\n
 // would add ~75 KB compressed) and the old table (2.5 KB in the extension) was removed.
 // 780 KB for the playground's words on what each metric measures (hover and screen reader), its phase bar and the
 // "How Fanout measures" walkthrough (+2 KB).
-const BUDGET_KB = 780;
+// 785 KB for latency phases and kept connections (the transport phase tracker and the kept-clients chunk: +2 KB).
+const BUDGET_KB = 785;
 if (bytes / 1024 > BUDGET_KB) {
   console.error(`${out} is ${(bytes / 1024).toFixed(1)} KB, over the ${BUDGET_KB} KB budget: see which chunk grew in dist/meta.json`);
   process.exit(1);

@@ -20,6 +20,7 @@ import { checkSettingsWith, setting } from './vscode/platform/settingReader';
 import { EditorTelemetry } from './vscode/telemetry/editorTelemetry';
 import { FallbackDrill } from './vscode/fallbacks/fallbackChains';
 import { Evaluations } from './vscode/evaluation/evaluations';
+import { closeConnections } from './providers/registry';
 
 const loadedAt = performance.now();
 
@@ -104,4 +105,7 @@ export function activate(context: vscode.ExtensionContext): FanoutApi {
   return { activationMs, sinceLoadMs, settings, log, playground, history, ledger, status, active, drill, evaluations, storage: () => ({ global: dump(context.globalState), workspace: dump(context.workspaceState) }) };
 }
 
-export function deactivate(): void {}
+/** The SDK clients kept across runs close their connections. */
+export function deactivate(): void {
+  closeConnections();
+}

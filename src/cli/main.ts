@@ -6,7 +6,7 @@ import { fallbackChain, runWithFallbacks } from '../core/engine/fallback';
 import { withTelemetry } from '../core/telemetry/telemetrySink';
 import { cliTelemetry } from './cliTelemetry';
 import { textOf, type ChatRequest } from '../core/request/chatRequest';
-import { loadAdapter } from '../providers/registry';
+import { closeConnections, loadAdapter } from '../providers/registry';
 import { USAGE, UsageError, parseCliArguments, type RunArguments } from './args';
 import { cliNetwork } from './cliNetwork';
 import { readRequestFiles, withImages } from './requestFiles';
@@ -50,6 +50,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     io.stderr(`fanout: unexpected failure: ${(error as Error).message}\n`);
     return 1;
+  } finally {
+    // the SDK clients kept across --repeat (and eval's cases) close their connections: the process ends now, not at a keep-alive timeout
+    closeConnections();
   }
 }
 
@@ -127,6 +130,8 @@ async function run(args: RunArguments, all: Deployment[], io: Io): Promise<numbe
     : runFanout(request, deployments, withTelemetry(options, telemetry && { ...telemetry, request, deployments })));
   const runs: DeploymentResult[][] = [];
   for (let index = 0; index < args.repeat && !io.signal?.aborted; index++) {
+    // one turn of the event loop: undici hands the last answer's connection back to its pool, so the repeat can reuse it
+    if (index > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     runs.push(await runOnce({
       loadAdapter,
       credentials,

@@ -12,6 +12,7 @@ import type { CredentialSource, DeploymentOfProvider, ProviderDescriptor } from 
 import { geminiProvider, vertexProvider } from './google/descriptor';
 import { openaiCompatibleProvider, openaiProvider } from './openai/descriptor';
 import { vertexOpenAIProvider } from './vertex-openai/descriptor';
+import { traced } from './transport/phases';
 
 export const DESCRIPTORS = {
   openai: openaiProvider,
@@ -39,9 +40,14 @@ export function descriptorOf(kind: ProviderKind): ProviderDescriptor<ProviderKin
   return DESCRIPTORS[kind] as never;
 }
 
-export function loadAdapter(kind: ProviderKind): Promise<ProviderAdapter> {
-  return descriptorOf(kind).adapter() as Promise<ProviderAdapter>;
+/** The kind's adapter, its every call run inside the call's trace so the transport's events are attributed to it. */
+export async function loadAdapter(kind: ProviderKind): Promise<ProviderAdapter> {
+  const adapter = (await descriptorOf(kind).adapter()) as ProviderAdapter;
+  return { stream: (call) => traced(call.trace, adapter.stream(call)) };
 }
+
+/** Closes the SDK clients kept across runs and their connections: the CLI at its end, the extension on deactivate. */
+export { closeKeptClients as closeConnections } from './transport/keptClients';
 
 export const providerLabel = (kind: ProviderKind): string => DESCRIPTORS[kind].label;
 /** The origin (scheme + host + port) that a deployment's requests go to; credentials are bound to it. */

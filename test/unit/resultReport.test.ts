@@ -33,7 +33,7 @@ describe('result reports beyond text', () => {
       [first.reasoning, first.json, first.schemaValid, first.schemaErrors, first.structuredOutput, first.warnings],
       [null, null, null, [], null, ['topP: this model does not take top_p; it was not sent']],
     );
-    assert.deepEqual(first.metrics, { ttftMs: 120, totalMs: 480, inputTokens: 40, outputTokens: 9, tokensPerSecond: 25, costUsd: 0.00002, reasoningTokens: null, cacheReadTokens: 32, cacheWriteTokens: null, phases: null });
+    assert.deepEqual(first.metrics, { ttftMs: 120, totalMs: 480, inputTokens: 40, outputTokens: 9, tokensPerSecond: 25, costUsd: 0.00002, reasoningTokens: null, cacheReadTokens: 32, cacheWriteTokens: null, phases: null, connection: null });
     assert.deepEqual([second.toolCalls, second.json, second.schemaValid, second.schemaErrors, second.structuredOutput, second.metrics.cacheReadTokens],
       [[], { name: 'Ada' }, false, ["/: must have required property 'age'", '/name: must be longer'], 'tool', null]);
     assert.deepEqual(Object.keys(first).slice(0, 9), ['deployment', 'provider', 'model', 'status', 'text', 'finishReason', 'metrics', 'error', 'requestId'], 'the fields of before, first');

@@ -3,6 +3,7 @@ import type { Credential } from '../security/credential';
 import type { Deployment, ProviderKind } from '../config/deployment';
 import type { NetworkSettings } from './network';
 import type { ChatRequest, StreamPart } from '../request/stream';
+import type { CallTrace } from './callTrace';
 
 export interface TransportOptions {
   /** Bedrock: use HTTP/1.1 (NodeHttpHandler) instead of the SDK's default HTTP/2 handler. */
@@ -17,6 +18,8 @@ export interface ProviderCall<D = Deployment> {
   credential: Credential;
   signal: AbortSignal;
   transport: TransportOptions;
+  /** Filled by the transport's own events (connection, set-up, headers); absent where nobody measures. */
+  trace?: CallTrace;
 }
 
 /**

@@ -4,19 +4,22 @@
  */
 import { providerError, type ProviderError } from '../request/stream';
 import type { DeploymentRun } from './deploymentRun';
-import { nextPartWithin } from './nextPart';
+import { PartWaiter } from './nextPart';
 import { recordPart } from './runRecord';
 import { roundMs } from './clock';
+import { CallTrace } from './callTrace';
 
 /** Returns the error that ended the attempt, or null when it finished. `attemptAbort` is aborted whenever it did not finish. */
 export async function readAttempt(run: DeploymentRun, attemptAbort: AbortController): Promise<ProviderError | null> {
   const { record, cancellation, limits, clock } = run;
-  const iterator = run.adapter.stream({ ...run.call, signal: attemptAbort.signal })[Symbol.asyncIterator]();
+  record.trace = new CallTrace(() => clock.now());
+  const iterator = run.adapter.stream({ ...run.call, signal: attemptAbort.signal, trace: record.trace })[Symbol.asyncIterator]();
+  const waiter = new PartWaiter(iterator, cancellation.signal, clock);
   let started = false;
   let finished = false;
   try {
     for (;;) {
-      const next = await nextPartWithin(iterator, started ? limits.idleTimeoutMs : limits.firstByteTimeoutMs, cancellation.signal, clock);
+      const next = await waiter.next(started ? limits.idleTimeoutMs : limits.firstByteTimeoutMs);
       if (next.kind === 'aborted') return cancellation.error();
       if (next.kind === 'idle') {
         attemptAbort.abort();
@@ -41,6 +44,7 @@ export async function readAttempt(run: DeploymentRun, attemptAbort: AbortControl
       run.emit({ type: 'part', deployment: run.call.deployment.id, part, atMs: roundMs(atMs) });
     }
   } finally {
+    waiter.dispose();
     if (!finished) attemptAbort.abort();
     void iterator.return?.()?.catch(() => {});
   }

@@ -4,6 +4,7 @@ import { costOf } from '../results/pricing';
 import type { FinishReason, ProviderError, StructuredOutputMode } from '../request/stream';
 import type { ReasoningBlock, RunRecord, ToolCallResult } from './runRecord';
 import { NO_STRUCTURED_CHECK } from '../results/structuredOutput';
+import type { ConnectionUse, LatencyPhases } from './callTrace';
 
 export type RunStatus = 'ok' | 'error' | 'timeout' | 'cancelled';
 
@@ -21,6 +22,10 @@ export interface Metrics {
   cacheWriteTokens?: number | null;
   /** When the first reasoning arrived, beside ttftMs (the first visible token). */
   ttfrMs?: number | null;
+  /** Queue, DNS, connect, TLS, headers, first token, streaming, from the transport's own events (null when none were seen). */
+  phases?: LatencyPhases;
+  /** Whether the call opened a connection or went on a kept one (absent with phases). */
+  connection?: ConnectionUse;
 }
 
 export interface DeploymentResult {
@@ -105,6 +110,7 @@ export function toResult(deployment: Deployment, record: RunRecord): DeploymentR
       reasoningTokens,
       cacheWriteTokens: record.usage?.cacheWriteTokens ?? null,
       ttfrMs: record.ttfrMs,
+      ...(record.phases && record.trace?.connection ? { phases: record.phases, connection: record.trace.connection } : {}),
     },
     error: record.error,
     requestId: record.requestId,

@@ -26,6 +26,7 @@ export async function runDeployment(request: ChatRequest, deployment: Deployment
   const limits = limitsFrom(options);
   const cancellation = new RunCancellation(options.signal, clock, limits.timeoutMs);
   const record = emptyRunRecord();
+  const startedAt = clock.now();
   emit({ type: 'start', deployment: deployment.id });
 
   try {
@@ -51,6 +52,7 @@ export async function runDeployment(request: ChatRequest, deployment: Deployment
         const call = { deployment, request: withDeploymentParams(request, deployment), credential: credential.result.credential, transport: options.transport ?? {} };
         await runAttempts({ adapter, call, record, cancellation, limits, clock, sentAt, emit });
         record.totalMs = roundMs(clock.now() - sentAt);
+        record.phases = record.trace?.phases(sentAt, sentAt - startedAt - record.credentialMs, record.ttftMs, record.totalMs) ?? null;
       }
     } else {
       // cancelled while the credential was looked up: nothing was sent, and the result says so (not an empty "ok")

@@ -1,6 +1,7 @@
 /** What one deployment's run has gathered so far: the answer, its usage and timings, or the error that ended it. */
 import type { FinishReason, ProviderError, StreamPart, StructuredOutputMode, Usage } from '../request/stream';
 import { roundMs } from './clock';
+import type { CallTrace, LatencyPhases } from './callTrace';
 
 export interface RunRecord {
   text: string;
@@ -28,6 +29,9 @@ export interface RunRecord {
   openReasoning: ReasoningBlock | null;
   /** When the first reasoning arrived, after the request was sent. */
   ttfrMs: number | null;
+  /** The last attempt's transport trace, read into `metrics.phases` at the end. */
+  trace: CallTrace | null;
+  phases: LatencyPhases | null;
 }
 
 export interface ReasoningBlock {
@@ -49,7 +53,7 @@ export function emptyRunRecord(): RunRecord {
   return {
     text: '', usage: null, finishReason: null, requestId: null, answeredModel: null, error: null,
     ttftMs: null, totalMs: null, retries: 0, credentialMs: 0, credentialSource: null,
-    toolCalls: [], outputStarted: false, warnings: [], structuredOutput: null, reasoning: '', reasoningBlocks: [], openReasoning: null, ttfrMs: null,
+    toolCalls: [], outputStarted: false, warnings: [], structuredOutput: null, reasoning: '', reasoningBlocks: [], openReasoning: null, ttfrMs: null, trace: null, phases: null,
   };
 }
 

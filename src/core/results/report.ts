@@ -35,14 +35,18 @@ function badgeText(result: DeploymentResult, winners: ReturnType<typeof badges>)
   ].filter(Boolean).join(', ');
 }
 
-function resultRows(results: readonly DeploymentResult[]): { header: string[]; rows: string[][]; right: Set<number> } {
+/** Wider than this, the table drops the provider column and says the badges below it instead of in a column. */
+const TABLE_WIDTH = 120;
+
+function resultRows(results: readonly DeploymentResult[], maxWidth = TABLE_WIDTH): { header: string[]; rows: string[][]; right: Set<number>; below: string[] } {
   const winners = badges(results);
-  const header = ['deployment', 'provider', 'model', 'status', 'ttft', 'total', 'tok/s', 'in', 'out', 'cost', 'best'];
+  const header = ['deployment', 'provider', 'model', 'status', 'set-up', 'ttft', 'total', 'tok/s', 'in', 'out', 'cost', 'best'];
   const rows = results.map((result) => [
     result.deployment,
     result.provider,
     result.answeredModel ? `${result.model} (${result.answeredModel})` : result.model,
     statusText(result),
+    setUpText(result),
     formatMs(result.metrics.ttftMs),
     formatMs(result.metrics.totalMs),
     number(result.metrics.tokensPerSecond),
@@ -51,7 +55,23 @@ function resultRows(results: readonly DeploymentResult[]): { header: string[]; r
     formatCost(result.metrics.costUsd),
     badgeText(result, winners),
   ]);
-  return { header, rows, right: new Set([4, 5, 6, 7, 8, 9]) };
+  const full = { header, rows, right: new Set([4, 5, 6, 7, 8, 9, 10]), below: [] as string[] };
+  if (Math.max(...table(full.header, full.rows, full.right).map((line) => line.length)) <= maxWidth) return full;
+  const drop = (cells: string[]): string[] => cells.filter((_, column) => column !== 1 && column !== 11);
+  const best = [
+    winners.fastestFirstToken ? `fastest first token: ${winners.fastestFirstToken}` : '',
+    winners.fastestTotal ? `fastest total: ${winners.fastestTotal}` : '',
+    winners.cheapest ? `cheapest: ${winners.cheapest}` : '',
+  ].filter(Boolean).join(' · ');
+  return { header: drop(header), rows: rows.map(drop), right: new Set([3, 4, 5, 6, 7, 8, 9]), below: best ? [best] : [] };
+}
+
+/** The connection's set-up (DNS + connect + TLS), apart from the server's time: "reused" on a kept connection. */
+function setUpText(result: DeploymentResult): string {
+  const phases = result.metrics.phases;
+  if (!phases) return '—';
+  if (result.metrics.connection === 'reused') return 'reused';
+  return formatMs((phases.dnsMs ?? 0) + (phases.connectMs ?? 0) + (phases.tlsMs ?? 0));
 }
 
 /** "ok", "ok (1 retry)", "ok via eu-gpt4o" when a fallback answered; "stopped" when the user stopped it (not a failure). */
@@ -131,8 +151,8 @@ export function formatTable(runs: ReadonlyArray<readonly DeploymentResult[]>): s
     const { header, rows, right } = summaryRows(summarise(runs));
     out.push(`${runs.length} runs · p50 / p95 over the successful runs · ${PRICES_AS_OF}`, '', ...table(header, rows, right), '');
   } else {
-    const { header, rows, right } = resultRows(last);
-    out.push(`${last.length} deployment${last.length === 1 ? '' : 's'} · ${PRICES_AS_OF}`, '', ...table(header, rows, right), '');
+    const { header, rows, right, below } = resultRows(last);
+    out.push(`${last.length} deployment${last.length === 1 ? '' : 's'} · ${PRICES_AS_OF}`, '', ...table(header, rows, right), ...below, '');
   }
   for (const result of last) {
     const extra = answerNotes(result);
@@ -149,7 +169,7 @@ export function formatTable(runs: ReadonlyArray<readonly DeploymentResult[]>): s
 export function formatMarkdown(runs: ReadonlyArray<readonly DeploymentResult[]>, prompt: string): string {
   const last = runs[runs.length - 1] ?? [];
   const out: string[] = ['# Fanout comparison', '', `> ${prompt.slice(0, 500).replace(/\n/g, '\n> ')}${prompt.length > 500 ? '…' : ''}`, ''];
-  const { header, rows, right } = runs.length > 1 ? summaryRows(summarise(runs)) : resultRows(last);
+  const { header, rows, right } = runs.length > 1 ? summaryRows(summarise(runs)) : resultRows(last, Infinity);
   if (runs.length > 1) out.push(`${runs.length} runs, p50 / p95 over the successful runs.`, '');
   out.push(...markdownTable(header, rows, right), '', `${PRICES_AS_OF.replace(/^p/, 'P')}.`, '');
   for (const result of last) {
@@ -205,7 +225,8 @@ export function formatJson(runs: ReadonlyArray<readonly DeploymentResult[]>): st
       reasoningTokens: result.metrics.reasoningTokens ?? null,
       cacheReadTokens: result.cachedInputTokens,
       cacheWriteTokens: result.metrics.cacheWriteTokens ?? null,
-      phases: null,
+      phases: result.metrics.phases ?? null,
+      connection: result.metrics.connection ?? null,
     },
     error: errorJson(result.error),
     requestId: result.requestId,

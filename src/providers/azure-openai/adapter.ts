@@ -10,6 +10,7 @@ import { AzureOpenAI, OpenAI, streamChatCompletions, streamResponses } from '../
 import type { AzureOpenAIDeployment } from './descriptor';
 import { DEFAULT_AZURE_API_VERSION, azureV1BaseUrl, takesJsonSchema } from './endpoint';
 import { transportFetch } from '../transport/fetch';
+import { keptClient } from '../transport/keptClients';
 
 export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {
   async *stream(call: ProviderCall<AzureOpenAIDeployment>) {
@@ -27,9 +28,9 @@ export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {
     if (deployment.api === 'responses') {
       const baseURL = azureV1BaseUrl(deployment.endpoint);
       // a key goes in `api-key` (and no Authorization header); an Entra token as Bearer
-      const client = credential.type === 'api-key'
+      const client = keptClient(call, () => credential.type === 'api-key'
         ? new OpenAI({ ...transport, baseURL, apiKey: credential.key, defaultHeaders: { 'api-key': credential.key, authorization: null } })
-        : new OpenAI({ ...transport, baseURL, apiKey: credential.token });
+        : new OpenAI({ ...transport, baseURL, apiKey: credential.token }));
       // Azure refuses non-strict schemas
       yield* streamResponses({ ...target, client, dialect: { jsonSchema: 'strict-only' } }, call);
       return;
@@ -37,9 +38,9 @@ export const azureOpenAIAdapter: ProviderAdapter<AzureOpenAIDeployment> = {
 
     const common = { ...transport, endpoint: deployment.endpoint, apiVersion, deployment: deploymentName };
     const token = credential.type === 'bearer' ? credential.token : null;
-    const client = credential.type === 'api-key'
+    const client = keptClient(call, () => credential.type === 'api-key'
       ? new AzureOpenAI({ ...common, apiKey: credential.key })
-      : new AzureOpenAI({ ...common, azureADTokenProvider: async () => token! });
+      : new AzureOpenAI({ ...common, azureADTokenProvider: async () => token! }));
     yield* streamChatCompletions(
       {
         ...target, client,

@@ -12,6 +12,7 @@ import { bedrockOrigin } from './endpoint';
 import { isDirectDefault, proxyFor, type NetworkSettings } from '../../core/engine/network';
 import { providerError, type FinishReason, type StreamPart } from '../../core/request/stream';
 import { ToolCallAssembler } from '../toolCallAssembler';
+import { keptClient } from '../transport/keptClients';
 import { convertRequest } from './convertRequest';
 import { toProviderError } from './errors';
 import { mapFinishReason } from './finishReason';
@@ -21,12 +22,11 @@ export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
   async *stream(call: ProviderCall<BedrockDeployment>): AsyncGenerator<StreamPart> {
     const { deployment, credential, request, signal } = call;
     const origin = bedrockOrigin(deployment.region, deployment.endpoint);
-    const requestHandler = await handlerFor(call.transport.network, origin, call.transport.http1 === true);
+    const transport = isDirectDefault(call.transport.network) ? null : await import('../transport/network');
     const config: BedrockRuntimeClientConfig = {
       region: deployment.region,
       maxAttempts: 1, // the engine retries, and only before the first token
       ...(deployment.endpoint ? { endpoint: deployment.endpoint } : {}),
-      ...(requestHandler ? { requestHandler } : {}),
     };
     if (credential.type === 'aws') {
       config.credentials = {
@@ -43,7 +43,7 @@ export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
       yield { type: 'error', error: providerError('auth', `Bedrock deployment "${deployment.id}" has no AWS credentials: set a profile, keys or a Bedrock API key.`, { retryable: false }) };
       return;
     }
-    const client = new BedrockRuntimeClient(config);
+    const client = keptClient(call, () => new BedrockRuntimeClient({ ...config, requestHandler: handlerFor(transport, call.transport.network, origin, call.transport.http1 === true) }), (kept) => kept.destroy());
     const converted = convertRequest(deployment.model, request);
     yield* beforeSending(converted);
     let requestId: string | null = null;
@@ -99,19 +99,28 @@ export const bedrockAdapter: ProviderAdapter<BedrockDeployment> = {
       yield { type: 'finish', reason, rawReason, requestId };
     } catch (cause) {
       yield { type: 'error', error: toProviderError(cause, deployment.id, origin, requestId, proxyFor(origin, call.transport.network)) };
-    } finally {
-      client.destroy();
     }
   },
 };
 
 /**
- * The SDK's own HTTP/2 handler unless something asks otherwise: HTTP/1.1 on request, and always through a
- * proxy (the CONNECT tunnel carries HTTP/1.1); an extra CA or a lookup goes into either handler.
+ * The SDK's own HTTP/2 handler (its session shared by the client's calls) unless something asks otherwise: HTTP/1.1 on
+ * request, and always through a proxy (the CONNECT tunnel carries HTTP/1.1); an extra CA or a lookup goes into either.
  */
-async function handlerFor(network: NetworkSettings | undefined, origin: string, http1: boolean): Promise<NodeHttpHandler | NodeHttp2Handler | undefined> {
-  if (isDirectDefault(network)) return http1 ? new NodeHttpHandler() : undefined;
-  const { nodeAgentsFor, http2OptionsFor } = await import('../transport/network');
+function handlerFor(transport: typeof import('../transport/network') | null, network: NetworkSettings | undefined, origin: string, http1: boolean): NodeHttpHandler | NodeHttp2Handler {
+  if (!transport) return http1 ? new NodeHttpHandler() : new SharedSessionHttp2Handler();
+  const { nodeAgentsFor, http2OptionsFor } = transport;
   if (http1 || proxyFor(origin, network)) return new NodeHttpHandler(nodeAgentsFor(network!, origin));
-  return new NodeHttp2Handler({ nodeHttp2ConnectOptions: http2OptionsFor(network!) });
+  return new SharedSessionHttp2Handler({ nodeHttp2ConnectOptions: http2OptionsFor(network!) });
+}
+
+/**
+ * The SDK opens a separate HTTP/2 session for every event-stream call (and closes it after), because a stream that also
+ * sends events (bidirectional) must not share one. ConverseStream only receives: its calls share the client's session,
+ * so a repeat goes out on the warm connection instead of paying DNS, TCP and TLS again.
+ */
+class SharedSessionHttp2Handler extends NodeHttp2Handler {
+  override handle(...[request, options]: Parameters<NodeHttp2Handler['handle']>): ReturnType<NodeHttp2Handler['handle']> {
+    return super.handle(request, { ...options, isEventStream: false });
+  }
 }

@@ -4,7 +4,8 @@
  * handed to genai as a ready client, so no auth look-up happens inside the timed request.
  */
 import { beforeSending } from '../beforeSending';
-import { googleClient } from './client';
+import { googleOptions } from './client';
+import { GoogleGenAI } from './sdk';
 import { toProviderError } from './errors';
 import { convertRequest } from './convertRequest';
 import { blockedPrompt, endOfAnswer, newAnswerState, responseParts } from './responseParts';
@@ -14,6 +15,7 @@ import { geminiOrigin, vertexOrigin } from './endpoint';
 import { proxyFor } from '../../core/engine/network';
 import type { StreamPart } from '../../core/request/stream';
 import { transportFetch } from '../transport/fetch';
+import { keptClient } from '../transport/keptClients';
 
 export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment> = {
   async *stream(call: ProviderCall<VertexDeployment | GeminiDeployment>): AsyncGenerator<StreamPart> {
@@ -21,12 +23,12 @@ export const googleAdapter: ProviderAdapter<VertexDeployment | GeminiDeployment>
     const service = deployment.provider === 'vertex' ? 'Vertex AI' : 'Gemini API';
     const origin = deployment.provider === 'vertex' ? vertexOrigin(deployment.location, deployment.endpoint) : geminiOrigin(deployment.baseUrl);
     const fetch = await transportFetch(call.transport.network, origin);
-    const client = googleClient(deployment, credential, fetch);
+    const client = googleOptions(deployment, credential, fetch);
     if (!client.ok) {
       yield { type: 'error', error: client.error };
       return;
     }
-    const { ai } = client;
+    const ai = keptClient(call, () => new GoogleGenAI(client.options));
     const converted = convertRequest(request, signal, deployment.model);
     yield* beforeSending(converted);
     const state = newAnswerState();

@@ -15,7 +15,14 @@ export function bearerClient(token: string): InstanceType<typeof OAuth2Client> {
   return authClient;
 }
 
+/** A client made now (the batch adapters: a few control-plane calls). */
 export function googleClient(deployment: VertexDeployment | GeminiDeployment, credential: Credential, fetch: typeof globalThis.fetch | undefined): { ok: true; ai: GoogleGenAI } | { ok: false; error: ProviderError } {
+  const options = googleOptions(deployment, credential, fetch);
+  return options.ok ? { ok: true, ai: new GoogleGenAI(options.options) } : options;
+}
+
+/** The client's options, or why the credential does not fit the deployment. */
+export function googleOptions(deployment: VertexDeployment | GeminiDeployment, credential: Credential, fetch: typeof globalThis.fetch | undefined): { ok: true; options: GoogleGenAIOptions } | { ok: false; error: ProviderError } {
   const noRetries = { attempts: 1 };
   let options: GoogleGenAIOptions;
   if (deployment.provider === 'vertex') {
@@ -35,5 +42,5 @@ export function googleClient(deployment: VertexDeployment | GeminiDeployment, cr
     }
     options = { apiKey: credential.key, httpOptions: { retryOptions: noRetries, ...(fetch ? { fetch } : {}), ...(deployment.baseUrl ? { baseUrl: deployment.baseUrl } : {}) } };
   }
-  return { ok: true, ai: new GoogleGenAI(options) };
+  return { ok: true, options };
 }

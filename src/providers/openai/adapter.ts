@@ -6,6 +6,7 @@ import type { ProviderAdapter, ProviderCall } from '../../core/engine/adapter';
 import { proxyFor } from '../../core/engine/network';
 import { providerError } from '../../core/request/stream';
 import { transportFetch } from '../transport/fetch';
+import { keptClient } from '../transport/keptClients';
 import type { OpenAICompatibleDeployment, OpenAIDeployment } from './descriptor';
 import { OPENAI_API } from './endpoint';
 import { OpenAI, streamChatCompletions, streamResponses } from './sdk';
@@ -23,7 +24,7 @@ export const openaiAdapter: ProviderAdapter<OpenAIDeployment | OpenAICompatibleD
       return;
     }
     const fetch = await transportFetch(call.transport.network, baseURL);
-    const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 24 * 3600_000, ...(fetch ? { fetch } : {}) });
+    const client = keptClient(call, () => new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 24 * 3600_000, ...(fetch ? { fetch } : {}) }));
     if (deployment.provider === 'openai' && deployment.api === 'responses') {
       yield* streamResponses(
         { client, model: deployment.model, service: 'OpenAI', origin: new URL(baseURL).origin, dialect: { jsonSchema: 'yes' }, proxy: proxyFor(baseURL, call.transport.network) },

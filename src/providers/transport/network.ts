@@ -22,6 +22,7 @@ const ProxyAgent: typeof Undici.ProxyAgent = require('undici/lib/dispatcher/prox
 const undiciFetch: typeof Undici.fetch = require('undici/lib/web/fetch/index.js').fetch;
 /* eslint-enable @typescript-eslint/no-require-imports */
 import { proxyFor, type NetworkSettings } from '../../core/engine/network';
+import { onCloseKeptClients } from './keptClients';
 
 /** Node's trusted roots (with NODE_EXTRA_CA_CERTS where Node can list them) plus the configured extra CA. */
 function trustedCas(settings: NetworkSettings): string[] | undefined {
@@ -37,6 +38,13 @@ function proxyHeaders(settings: NetworkSettings): Record<string, string> {
 
 /** Dispatchers are kept per setting so connections are reused across runs; a custom lookup (tests) gets its own. */
 const dispatchers = new Map<string, Dispatcher>();
+/** Every dispatcher made (kept clients hold the ones with a custom lookup), closed with the kept clients. */
+const made = new Set<Dispatcher>();
+onCloseKeptClients(() => {
+  for (const dispatcher of made) void dispatcher.destroy().catch(() => {});
+  made.clear();
+  dispatchers.clear();
+});
 
 function dispatcherFor(settings: NetworkSettings, proxy: string | null): Dispatcher {
   const key = JSON.stringify([proxy, settings.proxyAuthorization ?? '', settings.extraCa?.pem ?? '']);
@@ -51,6 +59,7 @@ function dispatcherFor(settings: NetworkSettings, proxy: string | null): Dispatc
       })
     : new Agent({ connect: { ...(ca ? { ca } : {}), ...(settings.lookup ? { lookup: settings.lookup } : {}) } });
   if (!settings.lookup) dispatchers.set(key, dispatcher);
+  made.add(dispatcher);
   return dispatcher;
 }
 

@@ -7,6 +7,7 @@ import { proxyFor } from '../../core/engine/network';
 import { providerError } from '../../core/request/stream';
 import { OpenAI, streamChatCompletions } from '../openai/sdk';
 import { transportFetch } from '../transport/fetch';
+import { keptClient } from '../transport/keptClients';
 import type { VertexOpenAIDeployment } from './descriptor';
 import { vertexOpenAIBaseUrl } from './endpoint';
 
@@ -20,7 +21,7 @@ export const vertexOpenAIAdapter: ProviderAdapter<VertexOpenAIDeployment> = {
     const baseURL = vertexOpenAIBaseUrl(deployment);
     const fetch = await transportFetch(call.transport.network, baseURL);
     // the SDK sends its apiKey as "Authorization: Bearer …", which is what Vertex AI takes
-    const client = new OpenAI({ apiKey: credential.token, baseURL, maxRetries: 0, timeout: 24 * 3600_000, ...(fetch ? { fetch } : {}) });
+    const client = keptClient(call, () => new OpenAI({ apiKey: credential.token, baseURL, maxRetries: 0, timeout: 24 * 3600_000, ...(fetch ? { fetch } : {}) }));
     yield* streamChatCompletions(
       { client, model: deployment.model, service: 'Vertex AI', origin: new URL(baseURL).origin, dialect: { maxTokensField: 'max_tokens', jsonSchema: 'yes' }, proxy: proxyFor(baseURL, call.transport.network) },
       call,

@@ -27,7 +27,10 @@ console.log(`${out}: ${(bytes / 1024).toFixed(1)} KB, ${listing.length} files:\n
 // 780 KB for the playground's words on what each metric measures (hover and screen reader), its phase bar and the
 // "How Fanout measures" walkthrough (+2 KB).
 // 785 KB for latency phases and kept connections (the transport phase tracker and the kept-clients chunk: +2 KB).
-const BUDGET_KB = 785;
+// 860 KB for Bedrock batch inference: @aws-sdk/client-s3 and client-bedrock (+75 KB compressed) in the shared Bedrock
+// SDK chunk, so they reuse its @smithy core; esbuild keeps each client's whole schema module (S3's
+// 67 KB, the control plane's 78 KB, minified), which no import style shakes. Loaded only when a Bedrock deployment runs.
+const BUDGET_KB = 860;
 if (bytes / 1024 > BUDGET_KB) {
   console.error(`${out} is ${(bytes / 1024).toFixed(1)} KB, over the ${BUDGET_KB} KB budget: see which chunk grew in dist/meta.json`);
   process.exit(1);

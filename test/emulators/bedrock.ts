@@ -6,20 +6,16 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { BehaviourQueue, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
 import { instructedSchema, planAnswer, reasoningFragments, reasoningTokensFor, type AnswerPlan, type ConversationRequest } from './conversation';
 import { bedrockImages, mentionImages } from './images';
+import { BatchJobs, type BatchJobKnobs } from './bedrockBatch';
+import { handleS3, S3Store, sendS3Error } from './s3';
+import { headerOf, signingServiceOf, verifySigV4, type AwsKey, type SigV4Refusal } from './sigv4';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorRequest, type EmulatorResponse } from './server';
 
-export interface AwsKey {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+export type { AwsKey } from './sigv4';
 
 export interface BedrockEmulatorOptions {
   keys?: AwsKey[];
@@ -29,18 +25,28 @@ export interface BedrockEmulatorOptions {
   models?: string[];
   contextTokens?: number;
   rules?: BehaviourRules;
+  /** S3 buckets (name → region) on the same port, for batch inference. */
+  buckets?: Record<string, string>;
+  /** The batch control plane's knobs (roles it can assume, time per state, failures). */
+  batch?: Partial<BatchJobKnobs>;
 }
 
+export const BATCH_DEFAULTS: BatchJobKnobs = { stateMs: 5, runMs: 20, roles: [], minRecords: 100 };
+
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
-const FIVE_MINUTES = 5 * 60_000;
 
 export class BedrockEmulator extends Emulator {
   readonly behaviour: BehaviourQueue;
   readonly server: LoopbackServer;
+  /** S3, path-style, and the batch control plane: batch inference on the same port as the runtime. */
+  readonly s3: S3Store;
+  readonly batch: BatchJobs;
 
   constructor(private readonly options: BedrockEmulatorOptions = {}) {
     super();
     this.behaviour = new BehaviourQueue(options.rules);
+    this.s3 = new S3Store({ buckets: { ...options.buckets } });
+    this.batch = new BatchJobs(this.s3, { ...BATCH_DEFAULTS, ...options.batch });
     this.server = new LoopbackServer((request, response, body) => this.handle(request, response, body), { http2: true });
   }
 
@@ -51,6 +57,8 @@ export class BedrockEmulator extends Emulator {
       sendJson(response, status, { message }, { 'x-amzn-requestid': requestId, 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, ...extra });
 
     const rawPath = request.url ?? '/';
+    if (signingServiceOf(request) === 's3') return this.handleS3(request, rawPath, body, response);
+    if (rawPath.startsWith('/model-invocation-job')) return this.handleControlPlane(request, response, rawPath, body, fail);
     const match = /^\/model\/([^/]+)\/converse-stream$/.exec(rawPath.split('?')[0]!);
     if (request.method !== 'POST' || !match) {
       fail(404, 'UnknownOperationException', `Unknown operation ${request.method} ${rawPath}`);
@@ -107,72 +115,39 @@ export class BedrockEmulator extends Emulator {
     await streamAnswer(response, { modelId, requestId, behaviour, inputTokens, plan: mentionImages(planAnswer(conversation, behaviour, modelId), images.count), reasoning });
   }
 
+  private async handleS3(request: EmulatorRequest, rawPath: string, body: Buffer, response: EmulatorResponse): Promise<void> {
+    const denied = await verifySigV4(request, rawPath, body, this.options.keys ?? [], 's3');
+    if (denied) return sendS3Error(response, denied.status, denied.type, denied.message, {}, request.method === 'HEAD');
+    this.batch.advanceAll();
+    handleS3(this.s3, request.method ?? 'GET', rawPath, (name) => headerOf(request, name), body, response);
+  }
+
+  private async handleControlPlane(request: EmulatorRequest, response: EmulatorResponse, rawPath: string, body: Buffer, fail: (status: number, type: string, message: string) => void): Promise<void> {
+    const denied = await this.authenticate(request, rawPath, body);
+    if (denied) return fail(denied.status, denied.type, denied.message);
+    const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(headerOf(request, 'authorization') ?? '')?.[1] ?? 'us-east-1';
+    const answer = this.batch.handle(request.method ?? 'GET', rawPath, body, region);
+    if ('error' in answer) return fail(answer.status, answer.error, answer.message);
+    sendJson(response, answer.status, answer.body, { 'x-amzn-requestid': randomUUID() });
+  }
+
   /** Null when the request is signed by a known key (or carries a known API key); else the service's refusal. */
-  private async authenticate(request: EmulatorRequest, rawPath: string, body: Buffer): Promise<{ status: number; type: string; message: string } | null> {
-    const header = (name: string): string | undefined => {
-      const value = request.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    const authorization = header('authorization') ?? '';
-    const bearer = /^Bearer (.+)$/.exec(authorization)?.[1];
+  private async authenticate(request: EmulatorRequest, rawPath: string, body: Buffer, service = 'bedrock'): Promise<SigV4Refusal | null> {
+    const bearer = /^Bearer (.+)$/.exec(headerOf(request, 'authorization') ?? '')?.[1];
     if (bearer) {
       return (this.options.apiKeys ?? []).includes(bearer) ? null : { status: 403, type: 'AccessDeniedException', message: 'Authentication failed: Please make sure your API Key is valid.' };
     }
-    const parsed = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(authorization);
-    if (!parsed) return { status: 403, type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' };
-    const [, accessKeyId, , region, service, signedHeaderList, signature] = parsed as unknown as string[];
-    const key = (this.options.keys ?? []).find((candidate) => candidate.accessKeyId === accessKeyId);
-    if (!key || (key.sessionToken !== undefined && header('x-amz-security-token') !== key.sessionToken)) {
-      return { status: 403, type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
-    }
-    const amzDate = header('x-amz-date') ?? '';
-    const signingDate = new Date(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
-    if (Number.isNaN(signingDate.getTime())) return { status: 403, type: 'IncompleteSignatureException', message: 'Date must be in ISO-8601 basic format (x-amz-date).' };
-    if (Math.abs(Date.now() - signingDate.getTime()) > FIVE_MINUTES) {
-      return { status: 403, type: 'InvalidSignatureException', message: `Signature expired: ${amzDate} is now earlier than ${new Date(Date.now() - FIVE_MINUTES).toISOString().replace(/[-:]|\.\d{3}/g, '')} (5 min.)` };
-    }
-    const signedHeaders = signedHeaderList!.split(';');
-    const headers: Record<string, string> = {};
-    for (const name of signedHeaders) {
-      // over HTTP/2 the client signed `host`, which travels as `:authority`
-      const value = name === 'host' ? (header('host') ?? header(':authority')) : header(name);
-      if (value === undefined) return { status: 403, type: 'InvalidSignatureException', message: `The request signature we calculated does not match the signature you provided: signed header ${name} is missing.` };
-      headers[name] = value;
-    }
-    const [path, query = ''] = rawPath.split('?');
-    const signer = new SignatureV4({
-      credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, ...(key.sessionToken ? { sessionToken: key.sessionToken } : {}) },
-      region: region!,
-      service: service!,
-      sha256: Hash.bind(null, 'sha256'),
-      uriEscapePath: true,
-      applyChecksum: false,
-    });
-    const rebuilt = new HttpRequest({
-      method: request.method ?? 'POST',
-      protocol: 'http:',
-      hostname: headers.host?.split(':')[0] ?? '127.0.0.1',
-      path: path!,
-      query: Object.fromEntries(new URLSearchParams(query)),
-      headers,
-      body,
-    });
-    const resigned = await signer.sign(rebuilt, { signingDate, signableHeaders: new Set(signedHeaders) });
-    const expected = /Signature=([0-9a-f]+)/.exec(String(resigned.headers.authorization ?? resigned.headers.Authorization))?.[1];
-    if (service !== 'bedrock' || expected !== signature) {
-      return { status: 403, type: 'InvalidSignatureException', message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.' };
-    }
-    return null;
+    return verifySigV4(request, rawPath, body, this.options.keys ?? [], service);
   }
 }
 
-interface ConverseBlock {
+export interface ConverseBlock {
   text?: string;
   toolUse?: { toolUseId: string; name: string; input: unknown };
   toolResult?: { toolUseId: string; content?: Array<{ text?: string }>; status?: string };
   image?: unknown;
 }
-interface ConverseInput {
+export interface ConverseInput {
   messages?: Array<{ role?: string; content?: ConverseBlock[] }>;
   system?: Array<{ text?: string }>;
   toolConfig?: { tools?: Array<{ toolSpec?: { name: string; inputSchema?: { json?: unknown } } }>; toolChoice?: { auto?: object; any?: object; tool?: { name: string } } };
@@ -182,7 +157,7 @@ interface ConverseInput {
 }
 
 /** What Converse refuses about a conversation, in Bedrock's words (ValidationException); null when it takes it. */
-function refusedConverse(input: ConverseInput, modelId: string): string | null {
+export function refusedConverse(input: ConverseInput, modelId: string): string | null {
   const messages = input.messages ?? [];
   if (messages[0]?.role !== 'user') return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
   if (messages.some((message, index) => index > 0 && message.role === messages[index - 1]!.role)) return 'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.';
@@ -199,7 +174,7 @@ function refusedConverse(input: ConverseInput, modelId: string): string | null {
 }
 
 /** The conversation as the emulated model sees it. */
-function conversationOf(input: ConverseInput): ConversationRequest {
+export function conversationOf(input: ConverseInput): ConversationRequest {
   const last = input.messages?.at(-1);
   // a tool result the user message ends with (a question after it is answered as a question)
   const result = last?.role === 'user' ? last.content?.at(-1)?.toolResult : undefined;

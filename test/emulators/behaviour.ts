@@ -33,6 +33,8 @@ export interface Behaviour {
   finishLength?: boolean;
   /** Cached input tokens to report in usage. */
   cachedInputTokens?: number;
+  /** Input tokens written to the prompt cache, to report in usage (Bedrock batch output). */
+  cacheWriteTokens?: number;
   /** Call this tool (offered or not) instead of answering. */
   callTool?: string;
   /** Send these arguments for the tool call, verbatim (e.g. malformed JSON). */

@@ -9,7 +9,7 @@ import type { OpenAICompatibleDeployment, OpenAIDeployment } from '../../src/pro
 import type { VertexOpenAIDeployment } from '../../src/providers/vertex-openai/descriptor';
 import type { ChatRequest, StreamPart } from '../../src/core/request/stream';
 import { loadAdapter } from '../../src/providers/registry';
-import { BedrockEmulator } from '../emulators/bedrock';
+import { BATCH_DEFAULTS, BedrockEmulator } from '../emulators/bedrock';
 import { GoogleEmulator } from '../emulators/google';
 import { OpenAIEmulator } from '../emulators/openai';
 import type { TlsIdentity } from '../emulators/server';
@@ -26,6 +26,9 @@ export const KEYS = {
   vertexToken: 'test-vertex-token-0001',
 };
 
+/** The service role the Bedrock emulator's batch control plane can assume (its bucket: s3://fanout-batch). */
+export const BEDROCK_BATCH_ROLE = 'arn:aws:iam::123456789012:role/FanoutBatch';
+
 export interface Emulators {
   openai: OpenAIEmulator;
   bedrock: BedrockEmulator;
@@ -38,7 +41,7 @@ export interface Emulators {
 export async function startEmulators(options: { tls?: TlsIdentity } = {}): Promise<Emulators> {
   const made = [
     new OpenAIEmulator({ apiKeys: [KEYS.openai], azureKeys: [KEYS.azure], azureTokens: [KEYS.azureToken], azureDeployments: { 'prod-gpt4o': 'gpt-4o', 'prod-mini': 'gpt-4o-mini', 'batch-gpt4o': 'gpt-4o' }, vertexTokens: [KEYS.vertexToken, 'test-metadata-token-0001'] }),
-    new BedrockEmulator({ keys: [KEYS.aws, KEYS.awsSession], apiKeys: [KEYS.bedrockApiKey] }),
+    new BedrockEmulator({ keys: [KEYS.aws, KEYS.awsSession], apiKeys: [KEYS.bedrockApiKey], buckets: { 'fanout-batch': 'us-east-1' }, batch: { roles: [BEDROCK_BATCH_ROLE] } }),
     new GoogleEmulator({ apiKeys: [KEYS.gemini], vertexTokens: [KEYS.vertexToken], metadataToken: 'test-metadata-token-0001', metadataProject: 'fanout-test-1' }),
   ] as const;
   if (options.tls) for (const emulator of made) emulator.secure(options.tls);
@@ -56,6 +59,9 @@ export async function startEmulators(options: { tls?: TlsIdentity } = {}): Promi
         emulator.server.requests.length = 0;
       }
       openai.batches.reset();
+      bedrock.s3.objects.clear();
+      bedrock.batch.jobs.clear();
+      bedrock.batch.knobs = { ...BATCH_DEFAULTS, roles: [BEDROCK_BATCH_ROLE] };
     },
   };
 }

@@ -13,7 +13,9 @@ import type { Deployment } from '../../src/core/config/deployment';
 import type { CaseLine } from '../../src/core/evaluation/evaluationCase';
 import { main } from '../../src/cli/main';
 import type { RecordedRequest } from '../emulators/server';
-import { KEYS, deploymentsFor, startEmulators, type Emulators } from '../support/fixtures';
+import { customIdOf } from '../../src/providers/bedrock/batchRecords';
+import { BATCH_DEFAULTS } from '../emulators/bedrock';
+import { BEDROCK_BATCH_ROLE, KEYS, deploymentsFor, startEmulators, type Emulators } from '../support/fixtures';
 
 /** What every batch emulator offers the tests (each cloud maps them onto its own knobs). */
 export interface BatchKnobs {
@@ -47,10 +49,13 @@ export interface BatchKind {
   keepsPartial?: boolean;
 }
 
-/** The tests' size for this kind: at least 20 cases, and at least its cloud's fewest records a job (Bedrock: 100), a multiple of 10. */
+/**
+ * The tests' size for this kind: at least 20 cases, and twice its cloud's fewest records a job (Bedrock: 100), so the
+ * half an expired job leaves is still a job the cloud takes; a multiple of 10.
+ */
 async function rowsFor(kind: BatchKind, emulators: Emulators): Promise<number> {
   const { minItems } = (await batchAdapterOf(kind.deployment(emulators))).limits;
-  return Math.max(20, Math.ceil(minItems / 10) * 10);
+  return Math.max(20, Math.ceil((2 * minItems) / 10) * 10);
 }
 
 const openaiKnobs = (emulators: Emulators, knobs: BatchKnobs): void => {
@@ -64,6 +69,17 @@ const googleKnobs = (plane: 'geminiBatch' | 'vertexBatch') => (emulators: Emulat
   const ms = knobs.stateMs ?? 15;
   emulators.google.storage.createBucket(CLI_BUCKET);
   emulators.google[plane].knobs = { pendingMs: ms, runningMs: knobs.runningMs ?? ms * 2, ...(knobs.failing ? { failing: knobs.failing } : {}), ...(knobs.expireAfter !== undefined ? { expireAfter: knobs.expireAfter } : {}), ...(knobs.cancelKeeps !== undefined ? { cancelKeeps: knobs.cancelKeeps } : {}) };
+};
+
+/** Bedrock: S3 and the model-invocation-job control plane on the runtime emulator's port; failures by case key. */
+const bedrockKnobs = (emulators: Emulators, knobs: BatchKnobs): void => {
+  const ms = knobs.stateMs ?? 15;
+  emulators.bedrock.batch.knobs = {
+    ...BATCH_DEFAULTS, roles: [BEDROCK_BATCH_ROLE], stateMs: ms, runMs: knobs.runningMs ?? ms * 2, stoppingMs: knobs.cancellingMs ?? ms,
+    ...(knobs.expireAfter !== undefined ? { expireAfter: knobs.expireAfter } : {}),
+    ...(knobs.cancelKeeps !== undefined ? { stopKeeps: knobs.cancelKeeps } : {}),
+    ...(knobs.failing ? { failRecord: (_index: number, recordId: string) => (knobs.failing!(customIdOf(recordId) ?? '') ? { errorCode: 500, errorMessage: 'The system encountered an unexpected error during processing. Try your request again.' } : null) } : {}),
+  };
 };
 
 export const BATCH_KINDS: BatchKind[] = [
@@ -102,6 +118,16 @@ export const BATCH_KINDS: BatchKind[] = [
     requests: (emulators) => emulators.google.server.requests.filter((request) => /batchPredictionJobs|\/storage\/v1\//.test(request.path)),
     paths: /^(\/(v1|v1beta1)\/projects\/fanout-test-1\/locations\/us-central1\/batchPredictionJobs(\/\d+(:cancel)?)?|\/(upload\/)?storage\/v1\/b\/fanout-cli-batch\/o(\/[^?]+)?(\?.*)?)$/,
     jobsCreated: (emulators) => emulators.google.server.requests.filter((request) => request.method === 'POST' && /batchPredictionJobs$/.test(request.path.split('?')[0]!)).length,
+  },
+  {
+    label: 'Amazon Bedrock',
+    deployment: (emulators) => ({ ...deploymentsFor(emulators).bedrock, batch: { s3Uri: 's3://fanout-batch/evals', roleArn: BEDROCK_BATCH_ROLE } }),
+    misconfigured: { deployment: (emulators) => deploymentsFor(emulators).bedrock, problem: /^fanout: deployment "bedrock-haiku": Bedrock batch inference needs an S3 location and a service role: add "batch": \{"s3Uri": "s3:\/\/bucket\/prefix", "roleArn": / },
+    knobs: bedrockKnobs,
+    // S3 (path-style: the bucket, then the key) and the control plane share the runtime's port
+    requests: (emulators) => emulators.bedrock.server.requests.filter((request) => !request.path.startsWith('/model/')),
+    paths: /^\/(model-invocation-job(\/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Amodel-invocation-job%2F[0-9a-f]+(\/stop)?)?|fanout-batch\/(evals\/fanout-bedrock-haiku-[\w-]+\/(input\.jsonl|output\/[0-9a-f]+\/input\.jsonl\.out))?(\?[^/]*)?)$/,
+    jobsCreated: (emulators) => emulators.bedrock.server.requests.filter((request) => request.method === 'POST' && request.path === '/model-invocation-job').length,
   },
 ];
 
@@ -229,7 +255,7 @@ describe('fanout eval --batch', function () {
         assert.match(submitted.stderr, /1 batch job recorded in .* — follow with fanout batch status --output/);
         const status = await cli(['batch', 'status', '--output', output]);
         assert.equal(status.code, 0, status.stderr);
-        assert.match(status.stdout, /validating|in_progress \(running\)|JOB_STATE_(PENDING|RUNNING) \((queued|running)\)/);
+        assert.match(status.stdout, /validating|in_progress \(running\)|InProgress \(running\)|JOB_STATE_(PENDING|RUNNING) \((queued|running)\)/);
         const jobId = /^[^:]+: (\S+) /.exec(status.stdout)![1]!;
         const early = await cli(['batch', 'fetch', '--output', output, '--format', 'json']);
         assert.equal(early.code, 1, 'cases are still out');

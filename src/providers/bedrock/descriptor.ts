@@ -3,6 +3,8 @@ import * as z from 'zod/mini';
 import { awsRegion, httpUrl, pattern } from '../../core/config/fields';
 import { MB } from '../../core/request/imageCheck';
 import { defineProvider, idFrom, type DeploymentFrom } from '../descriptor';
+import { batchProblem } from './batchConfig';
+import { BATCH_FIELD_HINTS, batchField } from './batchField';
 import { bedrockOrigin } from './endpoint';
 import { bedrockPriceKey } from './priceKey';
 
@@ -12,6 +14,7 @@ const fields = {
   region: awsRegion,
   profile: z.optional(pattern(/^[A-Za-z0-9._@+=,-]{1,128}$/, 'is not an AWS profile name')),
   endpoint: z.optional(httpUrl),
+  batch: batchField,
 };
 export type BedrockDeployment = DeploymentFrom<'bedrock', typeof fields>;
 
@@ -22,6 +25,7 @@ export const bedrockProvider = defineProvider({
     region: 'give the AWS region, e.g. "us-east-1"',
     profile: 'give a profile name from ~/.aws/config, e.g. "default"',
     endpoint: 'give a private or VPC endpoint URL, e.g. "https://vpce-….bedrock-runtime.us-east-1.vpce.amazonaws.com"',
+    ...BATCH_FIELD_HINTS,
   },
   label: 'Amazon Bedrock',
   summary: 'Amazon Bedrock, with your AWS profile (SSO too) or a Bedrock API key',
@@ -46,4 +50,11 @@ export const bedrockProvider = defineProvider({
   // "us.anthropic.claude-…" → "bedrock-anthropic-claude-…": the route prefix says little
   suggestId: (model) => idFrom('bedrock', model, 1),
   adapter: async () => (await import('./adapter')).bedrockAdapter,
+  batch: {
+    service: 'Bedrock batch inference',
+    // "Batch inference … at 50% of the On-Demand price" for the models that offer it (aws.amazon.com/bedrock/pricing/)
+    priceFactor: 0.5,
+    problem: batchProblem,
+    adapter: async () => (await import('./batch')).bedrockBatchAdapter,
+  },
 });

@@ -2,12 +2,16 @@
  * Gemini over SSE, as the Gemini API (`/v1beta/models/M:streamGenerateContent?alt=sse`, `x-goog-api-key`)
  * and Vertex AI (`/v1beta1/projects/P/locations/L/publishers/google/models/M:...`, Bearer token) send it,
  * plus the GCE metadata server that Application Default Credentials ask for a token
- * (point GCE_METADATA_HOST at this server).
+ * (point GCE_METADATA_HOST at this server), and the batch control planes on the same port: the Gemini API's files
+ * and batches (geminiBatch.ts), Vertex AI's batch jobs (vertexBatch.ts) and Cloud Storage (cloudStorage.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { BehaviourQueue, promptTokens, sleep, type Behaviour, type BehaviourRules } from './behaviour';
-import { instructedSchema, planAnswer, reasoningFragments, reasoningTokensFor, type AnswerPlan, type ConversationRequest } from './conversation';
-import { geminiImages, mentionImages } from './images';
+import { BehaviourQueue, sleep, type Behaviour, type BehaviourRules } from './behaviour';
+import type { AnswerPlan } from './conversation';
+import { StorageEmulator } from './cloudStorage';
+import { GeminiBatchEmulator } from './geminiBatch';
+import { prepareAnswer, wholeAnswer, type GenerateContentBody } from './googleAnswer';
+import { VertexBatchEmulator } from './vertexBatch';
 import { Emulator, LoopbackServer, drop, head, sendJson, streamTokens, write, type EmulatorResponse, type RecordedRequest } from './server';
 
 export interface GoogleEmulatorOptions {
@@ -20,6 +24,8 @@ export interface GoogleEmulatorOptions {
   metadataProject?: string;
   contextTokens?: number;
   rules?: BehaviourRules;
+  /** The batch control planes' clock (tests move it instead of waiting); default Date.now. */
+  clock?: () => number;
 }
 
 const STATUS_NAME: Record<number, string> = {
@@ -32,11 +38,22 @@ export class GoogleEmulator extends Emulator {
   readonly server: LoopbackServer;
   /** How many tokens the metadata server has issued. */
   tokensIssued = 0;
+  /** Cloud Storage (Vertex AI batch files), the Gemini API's files and batches, Vertex AI's batch jobs. */
+  readonly storage: StorageEmulator;
+  readonly geminiBatch: GeminiBatchEmulator;
+  readonly vertexBatch: VertexBatchEmulator;
 
   constructor(private readonly options: GoogleEmulatorOptions = {}) {
     super();
     this.behaviour = new BehaviourQueue(options.rules);
     this.server = new LoopbackServer((request, response, body, record) => this.handle(request.url ?? '/', request.headers as Record<string, string | undefined>, response, body, record));
+    const now = options.clock ?? Date.now;
+    // a batch line takes the rules for its model (never the queue, which is for streamed requests)
+    const answer = (vertex: boolean) => (body: GenerateContentBody, model: string) =>
+      wholeAnswer(body, model, this.behaviour.rules.byModel?.[model] ?? this.behaviour.rules.default ?? {}, vertex);
+    this.storage = new StorageEmulator(() => this.url);
+    this.geminiBatch = new GeminiBatchEmulator(() => this.url, now, answer(false));
+    this.vertexBatch = new VertexBatchEmulator(this.storage, now, answer(true));
   }
 
 
@@ -54,30 +71,27 @@ export class GoogleEmulator extends Emulator {
     const fail = (status: number, message: string, details: unknown[] = []): void =>
       sendJson(response, status, { error: { code: status, message, status: STATUS_NAME[status] ?? 'UNKNOWN', ...(details.length ? { details } : {}) } });
 
+    if (/^\/(upload\/|download\/)?storage\/v1\//.test(url.pathname)) {
+      // a resumable session's URI is its own credential (Cloud Storage: "the session URI acts as an authentication token")
+      const session = url.searchParams.has('upload_id');
+      if ((session || !this.vertexTokenProblem(headers, fail)) && !this.storage.handle(record.method, url, headers, raw, response)) fail(404, 'Not Found');
+      return;
+    }
+    if (/\/batchPredictionJobs(\/|$)/.test(url.pathname)) {
+      if (!this.vertexTokenProblem(headers, fail) && !this.vertexBatch.handle(record.method, url, raw, response)) fail(404, 'Not Found');
+      return;
+    }
+    if (/^\/((upload|download)\/)?v1(beta|alpha)?\/(files|batches)(\/|$)|:batchGenerateContent$/.test(url.pathname)) {
+      if (!this.geminiKeyProblem(headers, url, fail) && !this.geminiBatch.handle(record.method, url, headers, raw, response)) fail(404, `Requested entity was not found (${record.method} ${url.pathname}).`);
+      return;
+    }
     const gemini = /^\/(v1|v1beta|v1alpha)\/models\/([^/:]+):(streamGenerateContent|generateContent)$/.exec(url.pathname);
     const vertex = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):(streamGenerateContent|generateContent)$/.exec(url.pathname);
     if (record.method !== 'POST' || (!gemini && !vertex)) {
       fail(404, `Requested entity was not found (${record.method} ${url.pathname}).`);
       return;
     }
-    if (gemini) {
-      const key = headers['x-goog-api-key'] ?? url.searchParams.get('key') ?? undefined;
-      if (!key) {
-        fail(403, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
-        return;
-      }
-      if (!(this.options.apiKeys ?? []).includes(key)) {
-        fail(400, 'API key not valid. Please pass a valid API key.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }]);
-        return;
-      }
-    } else {
-      const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
-      const accepted = [...(this.options.vertexTokens ?? []), ...(this.options.metadataToken ? [this.options.metadataToken] : [])];
-      if (!token || !accepted.includes(token)) {
-        fail(401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
-        return;
-      }
-    }
+    if (gemini ? this.geminiKeyProblem(headers, url, fail) : this.vertexTokenProblem(headers, fail)) return;
     const model = decodeURIComponent((gemini ? gemini[2] : vertex![4])!);
     let body: GenerateContentBody;
     try {
@@ -97,27 +111,35 @@ export class GoogleEmulator extends Emulator {
       fail(status, behaviour.error.message ?? (status === 429 ? 'Resource has been exhausted (e.g. check quota).' : status >= 500 ? 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting' : 'Request failed.'), details);
       return;
     }
-    const refused = refusedRequest(body, model);
-    if (refused) {
-      fail(400, refused);
+    const prepared = prepareAnswer(body, model, behaviour, this.options.contextTokens);
+    if ('problem' in prepared) {
+      fail(400, prepared.problem);
       return;
     }
-    const images = geminiImages(body.contents);
-    if (images.problem) {
-      fail(400, images.problem);
-      return;
+    await streamAnswer(response, { model, behaviour, vertex: vertex !== null, ...prepared });
+  }
+
+  /** The Gemini API's answer to a missing or unknown key (sent), or false when the key is good. */
+  private geminiKeyProblem(headers: Record<string, string | undefined>, url: URL, fail: (status: number, message: string, details?: unknown[]) => void): boolean {
+    const key = headers['x-goog-api-key'] ?? url.searchParams.get('key') ?? undefined;
+    if (!key) {
+      fail(403, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+      return true;
     }
-    const prompt = [...(body.systemInstruction?.parts ?? []), ...(body.contents ?? []).flatMap((content) => content.parts ?? [])].map((part) => part.text ?? (part.functionResponse ? JSON.stringify(part.functionResponse.response) : '')).join('\n');
-    const inputTokens = promptTokens(prompt);
-    const limit = this.options.contextTokens ?? 1_048_576;
-    if (inputTokens > limit) {
-      fail(400, `The input token count (${inputTokens}) exceeds the maximum number of tokens allowed (${limit}).`);
-      return;
+    if (!(this.options.apiKeys ?? []).includes(key)) {
+      fail(400, 'API key not valid. Please pass a valid API key.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }]);
+      return true;
     }
-    const conversation = conversationOf(body);
-    const thinking = body.generationConfig?.thinkingConfig;
-    const reasoning = thinking ? { text: thinking.includeThoughts ? reasoningFragments(model, conversation) : [], tokens: reasoningTokensFor(thinking.thinkingLevel?.toLowerCase(), thinking.thinkingBudget) } : null;
-    await streamAnswer(response, { model, behaviour, inputTokens, vertex: vertex !== null, plan: mentionImages(planAnswer(conversation, behaviour, model), images.count), reasoning });
+    return false;
+  }
+
+  /** Vertex AI's (and Cloud Storage's) answer to a missing or unknown access token (sent), or false when it is good. */
+  private vertexTokenProblem(headers: Record<string, string | undefined>, fail: (status: number, message: string) => void): boolean {
+    const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+    const accepted = [...(this.options.vertexTokens ?? []), ...(this.options.metadataToken ? [this.options.metadataToken] : [])];
+    if (token && accepted.includes(token)) return false;
+    fail(401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+    return true;
   }
 
   private metadata(path: string, headers: Record<string, string | undefined>, response: EmulatorResponse): void {
@@ -140,66 +162,6 @@ export class GoogleEmulator extends Emulator {
     head(response, 200, { 'content-type': 'application/text', ...flavour });
     response.end('');
   }
-}
-
-interface GeminiPart {
-  text?: string;
-  functionCall?: { name: string; args?: unknown };
-  functionResponse?: { name: string; response?: unknown };
-}
-interface GenerateContentBody {
-  contents?: Array<{ role?: string; parts?: GeminiPart[] }>;
-  systemInstruction?: { parts?: GeminiPart[] };
-  tools?: Array<{ functionDeclarations?: Array<{ name: string; parameters?: unknown; parametersJsonSchema?: unknown }> }>;
-  toolConfig?: { functionCallingConfig?: { mode?: string; allowedFunctionNames?: string[] } };
-  generationConfig?: { responseMimeType?: string; responseJsonSchema?: Record<string, unknown>; responseSchema?: Record<string, unknown>; thinkingConfig?: { thinkingBudget?: number; thinkingLevel?: string; includeThoughts?: boolean } };
-}
-
-/** Keywords Gemini's JSON Schema subset takes; any other is refused with "Unknown name". */
-const SCHEMA_KEYWORDS = new Set(['$id', '$defs', '$ref', '$anchor', 'type', 'format', 'title', 'description', 'enum', 'items', 'prefixItems', 'minItems', 'maxItems',
-  'minimum', 'maximum', 'anyOf', 'oneOf', 'properties', 'additionalProperties', 'required', 'propertyOrdering', 'nullable']);
-
-function unknownKeyword(schema: unknown): string | null {
-  if (typeof schema !== 'object' || schema === null) return null;
-  if (Array.isArray(schema)) return schema.map(unknownKeyword).find((name) => name !== null) ?? null;
-  for (const [key, child] of Object.entries(schema)) {
-    if (!SCHEMA_KEYWORDS.has(key)) return key;
-    const inner = key === 'enum' || key === 'required' ? null : key === 'properties' || key === '$defs' ? Object.values(child as object).map(unknownKeyword).find((name) => name !== null) ?? null : unknownKeyword(child);
-    if (inner) return inner;
-  }
-  return null;
-}
-
-/** What the Gemini API and Vertex AI refuse, in their words; null when they take it. */
-function refusedRequest(body: GenerateContentBody, model: string): string | null {
-  const config = body.generationConfig ?? {};
-  if (config.thinkingConfig && !/^gemini-(2\.5|3)/.test(model)) return 'Thinking is not supported for this model.';
-  if (config.thinkingConfig?.thinkingLevel && !/^gemini-3/.test(model)) return 'Thinking level is not supported for this model. Please retry with a thinking budget instead.';
-  const declarations = (body.tools ?? []).flatMap((tool) => tool.functionDeclarations ?? []);
-  if (declarations.length && config.responseMimeType === 'application/json') return "Function calling with a response mime type: 'application/json' is unsupported";
-  const schemaKeyword = unknownKeyword(config.responseJsonSchema ?? config.responseSchema);
-  if (schemaKeyword) return `Invalid JSON payload received. Unknown name "${schemaKeyword}" at 'generation_config.response_schema': Cannot find field.`;
-  for (const [index, declaration] of declarations.entries()) {
-    const keyword = unknownKeyword(declaration.parametersJsonSchema ?? declaration.parameters);
-    if (keyword) return `Invalid JSON payload received. Unknown name "${keyword}" at 'tools[0].function_declarations[${index}].parameters': Cannot find field.`;
-  }
-  return null;
-}
-
-/** The conversation as the emulated model sees it. */
-function conversationOf(body: GenerateContentBody): ConversationRequest {
-  const last = body.contents?.at(-1);
-  const result = last?.role !== 'model' ? last?.parts?.find((part) => part.functionResponse)?.functionResponse : undefined;
-  const calling = body.toolConfig?.functionCallingConfig;
-  const instructed = instructedSchema((body.systemInstruction?.parts ?? []).map((part) => part.text ?? '').join('\n'));
-  const json = body.generationConfig?.responseMimeType === 'application/json';
-  return {
-    tools: (body.tools ?? []).flatMap((tool) => tool.functionDeclarations ?? []).map((declaration) => ({ name: declaration.name, parameters: declaration.parametersJsonSchema ?? declaration.parameters })),
-    toolChoice: calling?.mode === 'NONE' ? 'none' : calling?.allowedFunctionNames?.[0] ?? (calling?.mode === 'ANY' ? 'any' : 'auto'),
-    toolResult: result ? { name: result.name, text: JSON.stringify(result.response ?? {}) } : null,
-    schema: json ? body.generationConfig?.responseJsonSchema ?? body.generationConfig?.responseSchema ?? null : instructed.schema,
-    json: json || instructed.json,
-  };
 }
 
 async function streamAnswer(response: EmulatorResponse, plan: { model: string; behaviour: Behaviour; inputTokens: number; vertex: boolean; plan: AnswerPlan; reasoning: { text: string[]; tokens: number } | null }): Promise<void> {

@@ -1,6 +1,6 @@
 /** Gemini, on Vertex AI (a project and location, Google Application Default Credentials) and through the Gemini API (an API key). */
 import * as z from 'zod/mini';
-import { gcpLocation, gcpProject, httpUrl } from '../../core/config/fields';
+import { gcpLocation, gcpProject, httpUrl, pattern } from '../../core/config/fields';
 import { geminiOrigin, vertexOrigin } from './endpoint';
 import { defineProvider, type DeploymentFrom, type PriceKey } from '../descriptor';
 import { MB } from '../../core/request/imageCheck';
@@ -29,14 +29,25 @@ export const vertexSetup = [
   { kind: 'pick', field: 'location', prompt: 'The Vertex AI location', options: VERTEX_LOCATIONS, other: true },
 ] as const;
 
+/** `gs://bucket` or `gs://bucket/prefix`: a Cloud Storage bucket name (3–222 characters) and an optional folder. */
+export const GCS_URI = /^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](\/[^\s]*)?$/;
+/** Where `fanout eval --batch` writes a Vertex AI job's input and reads its output (the user's own bucket). */
+const vertexBatchFields = {
+  ...vertexFields,
+  batch: z.optional(z.strictObject({
+    gcsUri: pattern(GCS_URI, 'is not a Cloud Storage location: write gs://BUCKET or gs://BUCKET/prefix'),
+    /** The Cloud Storage JSON API root, for Private Service Connect (default https://storage.googleapis.com). */
+    storageEndpoint: z.optional(httpUrl),
+  })),
+};
 const geminiFields = { baseUrl: z.optional(httpUrl) };
-export type VertexDeployment = DeploymentFrom<'vertex', typeof vertexFields>;
+export type VertexDeployment = DeploymentFrom<'vertex', typeof vertexBatchFields>;
 export type GeminiDeployment = DeploymentFrom<'gemini', typeof geminiFields>;
 
 export const vertexProvider = defineProvider({
   kind: 'vertex',
-  fields: vertexFields,
-  fieldHints: vertexFieldHints,
+  fields: vertexBatchFields,
+  fieldHints: { ...vertexFieldHints, batch: 'e.g. { "gcsUri": "gs://YOUR_BUCKET/fanout" }: a Cloud Storage location your Google sign-in can write, for `fanout eval --batch`' },
   label: 'Vertex AI',
   summary: 'Gemini on Vertex AI, with your Google sign-in',
   exampleModels: GEMINI_MODELS,
@@ -51,6 +62,15 @@ export const vertexProvider = defineProvider({
   // "Maximum images per prompt: 3,000" (cloud.google.com/vertex-ai/generative-ai/docs/multimodal/image-understanding)
   images: { mediaTypes: GEMINI_IMAGE_TYPES, maxBytes: 7 * MB, maxCount: 3000 },
   adapter: loadAdapter,
+  batch: {
+    service: 'Vertex AI batch inference',
+    // "Batch processing is offered at a 50% discounted rate compared to real-time inference"
+    // (cloud.google.com/vertex-ai/generative-ai/docs/multimodal/batch-prediction-gemini; cloud.google.com/vertex-ai/generative-ai/pricing)
+    priceFactor: 0.5,
+    problem: (deployment) => deployment.batch ? null
+      : `Vertex AI batch inference reads and writes Cloud Storage — add "batch": {"gcsUri": "gs://YOUR_BUCKET/fanout"} to deployment "${deployment.id}" (a bucket your Google sign-in can write).`,
+    adapter: async () => (await import('./batch')).vertexBatchAdapter,
+  },
 });
 
 export const geminiProvider = defineProvider({
@@ -71,4 +91,12 @@ export const geminiProvider = defineProvider({
   // /gemini-api/docs/file-input-methods). No per-image size or count is documented beside it.
   images: { mediaTypes: GEMINI_IMAGE_TYPES, maxTotalBytes: 75 * MB },
   adapter: loadAdapter,
+  batch: {
+    service: 'Gemini Batch API',
+    // "The Gemini Batch API is designed to process large volumes of requests asynchronously at 50% of the standard cost"
+    // (ai.google.dev/gemini-api/docs/batch-api; ai.google.dev/gemini-api/docs/pricing, "Batch" columns)
+    priceFactor: 0.5,
+    problem: () => null,
+    adapter: async () => (await import('./batch')).geminiBatchAdapter,
+  },
 });

@@ -76,7 +76,8 @@ export async function batchCommand(argv: string[], io: EvalIo): Promise<number> 
   const running = jobs.filter((job) => !isFinal(job.status));
   if (running.length) io.stderr(`fanout: ${running.length} job${running.length === 1 ? ' is' : 's are'} still running — fanout batch fetch --output ${args.output} again later (or with --wait)\n`);
   if (fetched.missing.length) io.stderr(`fanout: ${fetched.missing.length} case${fetched.missing.length === 1 ? '' : 's'} never answered (the job expired, was cancelled or failed) — fanout eval --batch --resume ${args.output} --config ${configFile} --tests ${testsFile} sends them again\n`);
-  const ids = new Set(jobs.map((job) => job.deployment));
+  // every deployment of the eval: those with jobs, and those whose cases streamed beside them into the same file
+  const ids = new Set([...jobs.map((job) => job.deployment), ...read.lines.map((line) => line.deployment)]);
   const deployments = all.filter((deployment) => ids.has(deployment.id));
   const outstanding = fetched.missing.length + running.reduce((sum, job) => sum + job.keys.length, 0);
   const passed = await printReport({ suite, deployments, format: args.format, file: args.output, held: [], unsent: outstanding, stopped: null }, io.stdout);

@@ -29,7 +29,7 @@ export function batchProgress(stderr: (text: string) => void): (event: BatchEven
 export function jobLine(job: BatchJobState): string {
   const status = job.status;
   if (!status) return `${job.deployment}: ${job.batchJob} submitted ${job.submittedAt}, state not yet known`;
-  const counts = status.total !== null ? ` ${status.succeeded ?? 0}/${status.total} done${status.failed ? `, ${status.failed} failed` : ''}` : '';
+  const counts = status.total ? ` ${status.succeeded ?? 0}/${status.total} done${status.failed ? `, ${status.failed} failed` : ''}` : '';
   const raw = status.rawState !== status.state ? ` (${status.state})` : '';
   return `${job.deployment}: ${job.batchJob} ${status.rawState}${raw}${counts}${status.message ? ` — ${status.message}` : ''}`;
 }

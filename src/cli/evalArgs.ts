@@ -75,6 +75,7 @@ export function parseEvalArguments(argv: string[]): EvalArguments | { command: '
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} — eval takes --tests FILE`);
   if (!values.batch && (values['no-wait'] || values['poll-ms'] !== undefined)) throw new UsageError(`--${values['no-wait'] ? 'no-wait' : 'poll-ms'}: only with --batch — add --batch, or drop it`);
   if (values.batch && values.output === undefined && values.resume === undefined) throw new UsageError('--batch: name --output FILE — the jobs are kept there, so a stopped process loses nothing (fanout batch status --output FILE)');
+  if (values.batch && values['max-cost'] !== undefined) throw new UsageError('--max-cost: not with --batch (a submitted job runs whole, and cannot be stopped by cost part way) — check the estimate fanout prints first, or run without --batch');
   const pollMs = numberFlag('--poll-ms', values['poll-ms'], { min: 1, max: 3_600_000, integer: true, hint: 'use whole milliseconds from 1 to 3600000, e.g. 30000' });
   if (!values.config) throw new UsageError('--config: missing — name a file with { "deployments": [ … ] }');
   if (!values.tests) throw new UsageError('--tests: missing — name a tests file (YAML or JSON, promptfoo\'s tests: shape)');

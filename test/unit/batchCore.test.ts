@@ -108,12 +108,34 @@ describe('batch core', () => {
     });
   });
 
-  describe('following on the injected clock', () => {
+  describe('against the OpenAI and Azure batch emulator', () => {
     let emulators: Emulators;
     before(async () => {
       emulators = await startEmulators();
     });
     after(() => emulators.stop());
+
+    it('the emulator answers files and batches as Azure does: api-version and api-key checked, nothing under /openai/deployments/…', async () => {
+      emulators.reset();
+      const url = emulators.openai.url;
+      const noVersion = await fetch(`${url}/openai/batches`, { method: 'POST', headers: { 'api-key': KEYS.azure, 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(noVersion.status, 400);
+      assert.equal(((await noVersion.json()) as { error: { code: string } }).error.code, 'MissingApiVersionParameter');
+      const badKey = await fetch(`${url}/openai/batches/batch_x?api-version=2024-10-21`, { headers: { 'api-key': 'wrong-key' } });
+      assert.equal(badKey.status, 401);
+      // an AzureOpenAI client built with a deployment sends batches.create under /openai/deployments/NAME/ (shared/notes/wire.md): no such route
+      const { AzureOpenAI } = await import('openai');
+      const wrong = new AzureOpenAI({ endpoint: url, apiVersion: '2024-10-21', apiKey: KEYS.azure, deployment: 'batch-gpt4o', maxRetries: 0 });
+      await assert.rejects(wrong.batches.create({ input_file_id: 'file-x', endpoint: '/chat/completions' as '/v1/chat/completions', completion_window: '24h' }), (error: Error & { status?: number }) => error.status === 404);
+      assert.ok(emulators.openai.server.requests.at(-1)!.path.startsWith('/openai/deployments/batch-gpt4o/batches'));
+      // the adapter's client has none: a wrong key comes back as an auth error value, named, never thrown
+      const azure = { ...deploymentsFor(emulators).azure, batch: { deployment: 'batch-gpt4o' } };
+      const { azureOpenAIBatchAdapter } = await import('../../src/providers/azure-openai/batch');
+      const refused = await azureOpenAIBatchAdapter.submit({ deployment: azure, credential: { type: 'api-key', key: 'wrong-key', source: 'test' }, transport: {}, signal: new AbortController().signal }, [item(0)], 'bad-key');
+      assert.ok(!refused.ok && refused.error.kind === 'auth', JSON.stringify(refused));
+      assert.match(refused.error.message, /Azure OpenAI Batch \(deployment "azure-gpt4o"\) rejected the credential \(401\)/);
+      assert.ok(!refused.error.message.includes('wrong-key'));
+    });
 
     it(`asks for the state every --poll-ms (default ${DEFAULT_POLL_MS} ms) of the host's clock, and stops when told`, async () => {
       emulators.reset();

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { batchAdapterOf } from '../../src/core/batch/batchSupport';
 import type { Deployment } from '../../src/core/config/deployment';
 import type { CaseLine } from '../../src/core/evaluation/evaluationCase';
 import { main } from '../../src/cli/main';
@@ -18,6 +19,10 @@ import { KEYS, deploymentsFor, startEmulators, type Emulators } from '../support
 export interface BatchKnobs {
   /** Each state's length, ms (tiny by default). */
   stateMs?: number;
+  /** How long the job runs (in_progress / RUNNING / InProgress), ms; default twice stateMs. */
+  runningMs?: number;
+  /** How long a cancel takes, ms; default stateMs. */
+  cancellingMs?: number;
   /** Lines whose case key matches fail with the cloud's server error. */
   failing?: (customId: string) => boolean;
   /** The job expires after this many lines. */
@@ -36,11 +41,19 @@ export interface BatchKind {
   requests(emulators: Emulators): RecordedRequest[];
   /** Where every control-plane request must go (Azure: the resource's /openai/files and /openai/batches, with api-version). */
   paths: RegExp;
+  /** How many jobs the cloud's control plane was asked to create. */
+  jobsCreated(emulators: Emulators): number;
+}
+
+/** The tests' size for this kind: at least 20 cases, and at least its cloud's fewest records a job (Bedrock: 100), a multiple of 10. */
+async function rowsFor(kind: BatchKind, emulators: Emulators): Promise<number> {
+  const { minItems } = (await batchAdapterOf(kind.deployment(emulators))).limits;
+  return Math.max(20, Math.ceil(minItems / 10) * 10);
 }
 
 const openaiKnobs = (emulators: Emulators, knobs: BatchKnobs): void => {
   const ms = knobs.stateMs ?? 15;
-  emulators.openai.batches.knobs = { validatingMs: ms, inProgressMs: ms * 2, finalizingMs: ms, cancellingMs: ms, ...(knobs.failing ? { failing: knobs.failing } : {}), ...(knobs.expireAfter !== undefined ? { expireAfter: knobs.expireAfter } : {}), ...(knobs.cancelKeeps !== undefined ? { cancelKeeps: knobs.cancelKeeps } : {}) };
+  emulators.openai.batches.knobs = { validatingMs: ms, inProgressMs: knobs.runningMs ?? ms * 2, finalizingMs: ms, cancellingMs: knobs.cancellingMs ?? ms, ...(knobs.failing ? { failing: knobs.failing } : {}), ...(knobs.expireAfter !== undefined ? { expireAfter: knobs.expireAfter } : {}), ...(knobs.cancelKeeps !== undefined ? { cancelKeeps: knobs.cancelKeeps } : {}) };
 };
 
 export const BATCH_KINDS: BatchKind[] = [
@@ -50,6 +63,7 @@ export const BATCH_KINDS: BatchKind[] = [
     knobs: openaiKnobs,
     requests: (emulators) => emulators.openai.server.requests.filter((request) => /\/(files|batches)/.test(request.path)),
     paths: /^\/v1\/(files|batches)(\/[\w-]+(\/(content|cancel))?)?$/,
+    jobsCreated: (emulators) => emulators.openai.server.requests.filter((request) => request.method === 'POST' && /\/batches$/.test(request.path.split('?')[0]!)).length,
   },
   {
     label: 'Azure OpenAI',
@@ -58,6 +72,7 @@ export const BATCH_KINDS: BatchKind[] = [
     knobs: openaiKnobs,
     requests: (emulators) => emulators.openai.server.requests.filter((request) => /\/(files|batches)/.test(request.path)),
     paths: /^\/openai\/(files|batches)(\/[\w-]+(\/(content|cancel))?)?\?api-version=2024-10-21$/,
+    jobsCreated: (emulators) => emulators.openai.server.requests.filter((request) => request.method === 'POST' && /\/batches$/.test(request.path.split('?')[0]!)).length,
   },
 ];
 
@@ -113,7 +128,7 @@ describe('fanout eval --batch', function () {
         assert.equal(report.summary[0]!.passed, CASES / 2);
         assert.equal(report.summary[0]!.batchCases, CASES);
         assert.ok(report.cases.every((evaluationCase) => evaluationCase.metrics.batch === true && evaluationCase.metrics.ttftMs === null && evaluationCase.metrics.tokensPerSecond === null));
-        assert.equal(kind.requests(emulators).filter((request) => request.method === 'POST' && /\/batches$/.test(request.path.split('?')[0]!)).length, 1, 'one job');
+        assert.equal(kind.jobsCreated(emulators), 1, 'one job');
         for (const request of kind.requests(emulators)) assert.match(request.path, kind.paths);
 
         // the same cases streamed (the first 40 rows: the answers depend on the prompt, not on how many there are)
@@ -136,43 +151,50 @@ describe('fanout eval --batch', function () {
       });
 
       it('a job that expires half done keeps its answers, names the rest, and --resume sends only those', async () => {
-        kind.knobs(emulators, { expireAfter: 10 });
+        const n = await rowsFor(kind, emulators);
+        kind.knobs(emulators, { expireAfter: n / 2 });
         const config = configOf([kind.deployment(emulators)]);
-        const tests = testsFile(20);
+        const tests = testsFile(n);
         const output = fresh('expired');
         const first = await cli(['eval', '--config', config, '--tests', tests, '--batch', '--poll-ms', '10', '--output', output]);
         assert.equal(first.code, 1);
-        assert.match(first.stderr, /10 cases never answered \(the job expired, was cancelled or failed\) — fanout eval --batch --resume/);
-        assert.equal(casesOf(output).length, 10);
+        assert.match(first.stderr, new RegExp(`${n / 2} cases never answered \\(the job expired, was cancelled or failed\\) — fanout eval --batch --resume`));
+        assert.equal(casesOf(output).length, n / 2);
         assert.ok(casesOf(output).every((line) => line.status === 'ok'));
 
         kind.knobs(emulators, {});
         const resumed = await cli(['eval', '--config', config, '--tests', tests, '--batch', '--poll-ms', '10', '--resume', output, '--format', 'json']);
         assert.equal(resumed.code, 1, resumed.stderr); // the "Lima" rows fail
         const cases = casesOf(output);
-        assert.equal(cases.length, 20);
-        assert.equal(new Set(cases.map((line) => line.key)).size, 20);
-        assert.equal((JSON.parse(resumed.stdout) as { cases: unknown[] }).cases.length, 20);
+        assert.equal(cases.length, n);
+        assert.equal(new Set(cases.map((line) => line.key)).size, n);
+        assert.equal((JSON.parse(resumed.stdout) as { cases: unknown[] }).cases.length, n);
       });
 
       it('an output with error lines: those cases are errors with the cloud\'s reason, the rest are answers', async () => {
+        const n = await rowsFor(kind, emulators);
         kind.knobs(emulators, { failing: (customId) => Number(customId.split('/')[0]) % 5 === 0 });
         const output = fresh('errors');
-        const run = await cli(['eval', '--config', configOf([kind.deployment(emulators)]), '--tests', testsFile(20), '--batch', '--poll-ms', '10', '--output', output, '--format', 'json']);
+        const run = await cli(['eval', '--config', configOf([kind.deployment(emulators)]), '--tests', testsFile(n), '--batch', '--poll-ms', '10', '--output', output, '--format', 'json']);
         assert.equal(run.code, 1);
         const report = JSON.parse(run.stdout) as { summary: Array<{ errors: number; cases: number }>; cases: Array<{ status: string; error: { kind: string; message: string } | null }> };
-        assert.equal(report.summary[0]!.cases, 20);
-        assert.equal(report.summary[0]!.errors, 4);
+        assert.equal(report.summary[0]!.cases, n);
+        assert.equal(report.summary[0]!.errors, n / 5);
         const errors = report.cases.filter((evaluationCase) => evaluationCase.status === 'error');
-        assert.equal(errors.length, 4);
-        for (const evaluationCase of errors) assert.match(evaluationCase.error!.message, /had a server error \(500\)/);
+        assert.equal(errors.length, n / 5);
+        for (const evaluationCase of errors) {
+          assert.equal(evaluationCase.error!.kind, 'server');
+          assert.match(evaluationCase.error!.message, /had a server error/);
+        }
       });
 
       it('cancel: the job stops, what it finished comes in with fetch, the rest are named', async () => {
-        kind.knobs(emulators, { stateMs: 400, cancelKeeps: 6 });
+        // runs for a minute unless cancelled: the cancel always lands while it runs, however slow the machine
+        const n = await rowsFor(kind, emulators);
+        kind.knobs(emulators, { runningMs: 60_000, cancelKeeps: 6 });
         const config = configOf([kind.deployment(emulators)]);
         const output = fresh('cancel');
-        const submitted = await cli(['eval', '--config', config, '--tests', testsFile(20), '--batch', '--no-wait', '--output', output]);
+        const submitted = await cli(['eval', '--config', config, '--tests', testsFile(n), '--batch', '--no-wait', '--output', output]);
         assert.equal(submitted.code, 0, submitted.stderr);
         assert.match(submitted.stderr, /1 batch job recorded in .* — follow with fanout batch status --output/);
         const status = await cli(['batch', 'status', '--output', output]);
@@ -184,16 +206,17 @@ describe('fanout eval --batch', function () {
         const fetched = await cli(['batch', 'fetch', '--output', output, '--wait', '--poll-ms', '20', '--format', 'json']);
         assert.equal(fetched.code, 1);
         assert.match(fetched.stderr, /cancelled/);
-        assert.match(fetched.stderr, /14 cases never answered/);
+        assert.match(fetched.stderr, new RegExp(`${n - 6} cases never answered`));
         assert.equal(casesOf(output).length, 6);
       });
 
       it('the CLI killed between submit and fetch: fanout batch fetch gets everything once; fetching twice adds nothing', async function () {
-        kind.knobs(emulators, { stateMs: 300 });
+        const n = await rowsFor(kind, emulators);
+        kind.knobs(emulators, { runningMs: 3000 });
         const binary = resolve('dist/cli.js');
         assert.ok(existsSync(binary), 'built');
         const config = configOf([kind.deployment(emulators)]);
-        const tests = testsFile(30);
+        const tests = testsFile(n);
         const output = fresh('killed');
         const child = spawn(process.execPath, [binary, 'eval', '--config', config, '--tests', tests, '--batch', '--poll-ms', '20', '--output', output], { env: { ...process.env, ...env }, stdio: 'ignore' });
         const exited = new Promise((done) => child.once('exit', done));
@@ -207,14 +230,14 @@ describe('fanout eval --batch', function () {
         assert.equal(casesOf(output).length, 0, 'killed before fetching');
         const fetched = await cli(['batch', 'fetch', '--output', output, '--wait', '--poll-ms', '20']);
         assert.equal(fetched.code, 1, fetched.stderr); // the Lima rows
-        assert.match(fetched.stdout, /Batch: .*30 cases ran through its cloud's batch service at the batch rate/);
-        assert.equal(casesOf(output).length, 30);
+        assert.match(fetched.stdout, new RegExp(`Batch: .*'s ${n} cases ran through its cloud's batch service at the batch rate`));
+        assert.equal(casesOf(output).length, n);
         const again = await cli(['batch', 'fetch', '--output', output, '--format', 'json']);
         assert.equal(again.code, 1);
-        assert.equal(casesOf(output).length, 30, 'no case fetched twice');
-        assert.equal((JSON.parse(again.stdout) as { cases: unknown[] }).cases.length, 30);
+        assert.equal(casesOf(output).length, n, 'no case fetched twice');
+        assert.equal((JSON.parse(again.stdout) as { cases: unknown[] }).cases.length, n);
         const secrets = readFileSync(output, 'utf8');
-        for (const secret of [KEYS.openai, KEYS.azure]) assert.ok(!secrets.includes(secret), 'no secret in the results file');
+        for (const secret of [KEYS.openai, KEYS.azure, KEYS.gemini, KEYS.vertexToken, KEYS.aws.secretAccessKey]) assert.ok(!secrets.includes(secret), 'no secret in the results file');
       });
 
       if (kind.misconfigured) {
@@ -242,5 +265,61 @@ describe('fanout eval --batch', function () {
       if (evaluationCase.deployment === 'local-llama') assert.ok(evaluationCase.metrics.batch === undefined && evaluationCase.metrics.ttftMs !== null);
       else assert.equal(evaluationCase.metrics.batch, true);
     }
+  });
+
+  it('llm-rubric grading runs streamed on the grader deployment once the answers are fetched', async () => {
+    const all = deploymentsFor(emulators);
+    openaiKnobs(emulators, {});
+    emulators.openai.behaviour.reset({ byModel: { 'gpt-4o': { ignoreFormat: true, text: '{"reason": "a warm greeting", "pass": true, "score": 0.5}' } } });
+    const tests = file('rubric.yaml', 'prompts: ["Greet {{name}}"]\ngrader: azure-gpt4o\ntests:\n  - vars: { name: Ada }\n    assert: [{ type: llm-rubric, value: is polite }]\n  - vars: { name: Bob }\n    assert: [{ type: llm-rubric, value: is polite, threshold: 0.8 }]\n');
+    const run = await cli(['eval', '--config', configOf([all.openai, all.azure]), '--deployments', 'openai-mini', '--tests', tests, '--batch', '--poll-ms', '10', '--output', fresh('rubric'), '--format', 'json']);
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as { cases: Array<{ assertions: unknown[]; metrics: { batch: boolean; graderCostUsd: number } }> };
+    assert.deepEqual(report.cases.map((evaluationCase) => evaluationCase.assertions[0]),
+      [{ type: 'llm-rubric', pass: true, reason: 'azure-gpt4o: a warm greeting (score 0.5)' }, { type: 'llm-rubric', pass: false, reason: 'azure-gpt4o: a warm greeting (score 0.5, threshold 0.8)' }]);
+    assert.ok(report.cases.every((evaluationCase) => evaluationCase.metrics.batch && evaluationCase.metrics.graderCostUsd > 0));
+    const graded = emulators.openai.server.requests.filter((request) => request.path.includes('/openai/deployments/prod-gpt4o/chat/completions'));
+    assert.equal(graded.length, 2, 'one streamed grading call per rubric');
+    assert.ok(graded.every((request) => /"stream":true/.test(request.body)));
+  });
+
+  it('--max-cost cannot stop a submitted job part way: refused with --batch, nothing sent', async () => {
+    const run = await cli(['eval', '--config', configOf([deploymentsFor(emulators).openai]), '--tests', testsFile(6), '--batch', '--max-cost', '1', '--output', fresh('cost')]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^fanout: --max-cost: not with --batch/);
+    assert.equal(emulators.openai.server.requests.length, 0);
+  });
+
+  it('tools and a JSON schema carry into the batch lines: the answers and their checks equal the streamed run\'s', async () => {
+    const all = deploymentsFor(emulators);
+    openaiKnobs(emulators, {});
+    const config = configOf([all.openai, { ...all.azure, batch: { deployment: 'batch-gpt4o' } }]);
+    const toolTests = file('tools.yaml', [
+      'prompts: ["Weather in {{city}}?"]',
+      'tools: [{ name: get_weather, description: Weather now, parameters: { type: object, properties: { city: { type: string } }, required: [city], additionalProperties: false } }]',
+      'toolChoice: get_weather',
+      'tests:',
+      '  - vars: { city: Lima }',
+      '    assert: [{ type: tool-call, value: { name: get_weather } }]',
+    ].join('\n'));
+    const schemaTests = file('schema.yaml', [
+      'prompts: ["Describe {{city}}"]',
+      'schema: { type: object, properties: { city: { type: string }, sunny: { type: boolean } }, required: [city, sunny], additionalProperties: false }',
+      'tests:',
+      '  - vars: { city: Oslo }',
+      '    assert: [{ type: is-json }, { type: json-schema }]',
+    ].join('\n'));
+    for (const tests of [toolTests, schemaTests]) {
+      const batch = await cli(['eval', '--config', config, '--tests', tests, '--batch', '--poll-ms', '10', '--output', fresh('carry'), '--format', 'json']);
+      const streamed = await cli(['eval', '--config', config, '--tests', tests, '--format', 'json']);
+      assert.equal(batch.code, 0, batch.stdout + batch.stderr);
+      assert.equal(streamed.code, 0, streamed.stdout + streamed.stderr);
+      const pick = (stdout: string) => (JSON.parse(stdout) as { cases: Array<{ deployment: string; text: string; pass: boolean; assertions: unknown[] }> }).cases.map(({ deployment, text, pass, assertions }) => ({ deployment, text, pass, assertions }));
+      assert.deepEqual(pick(batch.stdout), pick(streamed.stdout));
+    }
+    const lines = emulators.openai.batches.files;
+    const inputs = [...lines.values()].filter((stored) => stored.purpose === 'batch').map((stored) => stored.bytes.toString());
+    assert.ok(inputs.some((text) => text.includes('"tool_choice":{"type":"function","function":{"name":"get_weather"}}')));
+    assert.ok(inputs.some((text) => text.includes('"response_format":{"type":"json_schema"')));
   });
 });

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import type { BatchJobState } from '../../src/core/batch/batchJobLine';
 import type { BatchStatus } from '../../src/core/batch/batchAdapter';
-import { countsOf, finishedMessage, formatAge, jobItemModel, phaseOf } from '../../src/vscode/evaluation/batchJobModel';
+import { countsOf, finishedMessage, formatAge, groupItemModel, jobItemModel, phaseOf } from '../../src/vscode/evaluation/batchJobModel';
 import { evaluationHtml } from '../../src/vscode/evaluation/evaluationHtml';
 
 const SUBMITTED = '2026-11-27T03:00:00.000Z';
@@ -26,7 +26,7 @@ describe('batch jobs list', () => {
 
   it('says a job\'s state, counts and age, and offers Cancel while it runs, Fetch once final, nothing after', () => {
     const submitted = jobItemModel(job(), '/work/evals/.fanout/eval-capitals.jsonl', at(30_000));
-    assert.deepEqual([submitted.label, submitted.description, submitted.phase], ['openai-mini · capitals.fanout-tests.yaml', 'submitted · 20,000 cases · just now', 'running']);
+    assert.deepEqual([submitted.label, submitted.description, submitted.phase], ['openai-mini', 'submitted · 20,000 cases · just now', 'running']);
 
     const running = jobItemModel(job({ status: status('running', 1_200, 2) }), '/r.jsonl', at(2 * 3_600_000 + 5 * 60_000));
     assert.equal(running.description, 'running · 1,200 of 20,000 answered, 2 failed · 2 h 5 min');
@@ -48,6 +48,14 @@ describe('batch jobs list', () => {
     assert.equal(countsOf(job({ keys: ['a'], status: null })), '1 case');
   });
 
+  it('names a tests file\'s row after it, with how many of its jobs run, wait to be fetched, and the newest\'s age', () => {
+    const group = (jobs: BatchJobState[]) => groupItemModel({ resultsFile: '/work/evals/.fanout/eval-capitals.jsonl', tests: '/work/evals/capitals.fanout-tests.yaml', jobs: jobs.map((one) => ({ job: one })) }, at(3 * 60_000));
+    const running = job({ status: status('running', 10, 0) });
+    const done = job({ batchJob: 'batch_def', status: status('completed', 20_000, 0), submittedAt: '2026-11-27T03:02:00.000Z' });
+    assert.deepEqual(group([running, done]), { label: 'capitals.fanout-tests.yaml', description: '1 running · 1 to fetch · 1 min', tooltip: 'Tests: /work/evals/capitals.fanout-tests.yaml\nResults: /work/evals/.fanout/eval-capitals.jsonl' });
+    assert.equal(group([job({ fetched: true, status: status('completed', 20_000, 0) })]).description, 'all fetched · 3 min');
+  });
+
   it('words the finish notification with what was answered, failed and never answered', () => {
     assert.equal(finishedMessage(job({ status: status('completed', 19_998, 2) })), 'Batch on openai-mini finished: 19,998 answered, 2 failed');
     // a stopped job's cloud counts what it never ran as failed: only the answered count is told
@@ -65,8 +73,8 @@ describe('batch jobs list', () => {
       summary: [{ deployment: 'openai-mini', cases: 1, passed: 1, failed: 0, errors: 0, passRate: 1, ttftP50: null, ttftP95: null, totalP50: null, totalP95: null, costUsd: 0.0125, batchCases: 1, streamedCostUsd: 0.025 }],
     };
     const html = evaluationHtml('Evaluation: capitals', matrix, { cspSource: 'https://webview.example', script: 'https://webview.example/evaluation.js' }, false, new Set(['1/0/1/openai-mini']));
-    assert.match(html, /<td class="num">\$0\.0125 <span class="badge" title="1 case answered through the cloud's batch service, at its batch rate">batch<\/span> <span class="streamed">· streamed \$0\.0250<\/span><\/td>/);
-    assert.match(html, /<td class="missing" title="in a batch job: Fetch it from Fanout Batch Jobs once it has finished"><button disabled [^>]*>⧗ in batch<\/button>/);
+    assert.match(html, /<td class="num">\$0\.0125 <span class="badge" title="1 case answered through the cloud's batch service, at its batch rate">batch<\/span><br><span class="streamed">streamed \$0\.0250<\/span><\/td>/);
+    assert.match(html, /<td class="pending" title="in a batch job: Fetch it from Fanout Batch Jobs once it has finished"><button disabled [^>]*>… in batch<\/button>/);
     const streamed = evaluationHtml('Evaluation: capitals', { ...matrix, summary: [{ ...matrix.summary[0]!, batchCases: undefined, streamedCostUsd: undefined }] }, { cspSource: 'x', script: 'y' }, false);
     assert.match(streamed, /<td class="num">\$0\.0125<\/td>/);
     assert.match(streamed, /<button disabled [^>]*>· not run<\/button>/);

@@ -96,7 +96,7 @@ describe('evaluation as batch in the editor', function () {
     assert.ok(listed(api, file), 'the job is listed');
     const view = api.evaluations.views.get(file)!;
     assert.ok(view, 'the results view is open');
-    assert.equal((view.panel.webview.html.match(/⧗ in batch/g) ?? []).length, 4, 'the batch cases show as in batch, not as not run');
+    assert.equal((view.panel.webview.html.match(/… in batch/g) ?? []).length, 4, 'the batch cases show as in batch, not as not run');
     const streamedSpend = lines.filter((line) => line.key).reduce((sum, line) => sum + (line.metrics.costUsd ?? 0), 0);
     assert.ok(streamedSpend > 0);
 
@@ -119,9 +119,9 @@ describe('evaluation as batch in the editor', function () {
     assert.equal(api.evaluations.batchJobs.getTreeItem(listed(api, file)!).contextValue, 'fanout.batchJob.fetched');
 
     // the results view: the batch cells, and the cost at the batch rate with the streamed price beside it
-    await until(() => !/⧗ in batch/.test(view.panel.webview.html), 'the view to show the fetched cases');
+    await until(() => !/… in batch/.test(view.panel.webview.html), 'the view to show the fetched cases');
     assert.deepEqual(view.matrix.rows.map((matrixRow) => matrixRow.cells.map((cell) => cell.state)), [['pass', 'pass'], ['pass', 'pass'], ['pass', 'pass'], ['error', 'pass']]);
-    assert.match(view.panel.webview.html, /<span class="badge"[^>]*>batch<\/span> <span class="streamed">· streamed \$/);
+    assert.match(view.panel.webview.html, /<span class="badge"[^>]*>batch<\/span><br><span class="streamed">streamed \$/);
 
     const batchSpend = answered.reduce((sum, line) => sum + line.metrics.costUsd, 0);
     const after = await api.ledger.summary('today');
@@ -191,10 +191,13 @@ describe('evaluation as batch in the editor', function () {
     writeFileSync(join(dotVscode, 'fanout.json'), JSON.stringify({ deployments: [{ id: 'ws-batch', provider: 'azure-openai', model: 'gpt-4o', deployment: 'prod-gpt4o', endpoint: emulators.openai.url, batch: { deployment: 'batch-gpt4o' } }] }));
     try {
       await until(() => api.settings.issues.some((issue) => issue.path.endsWith('"ws-batch".batch')), 'the workspace file read', 10_000);
-      const refused = await api.evaluations.runAsBatch(file, { deploymentIds: ['openai-mini'] });
+      const refused = await api.evaluations.runAsBatch(file, { deploymentIds: ['openai-mini', 'ws-batch'] });
       assert.equal(refused?.ok, false);
       assert.match(api.evaluations.lastProblem ?? '', /\.vscode\/fanout\.json: "ws-batch"\.batch: not allowed in a workspace file \(a workspace cannot choose where your prompts and answers are written, or which role is assumed\) — set it in your user settings/);
       assert.deepEqual(batchRequests(emulators), [], 'nothing uploaded');
+      // a run that does not ask for that deployment is not held up by it
+      const unrelated = await api.evaluations.runAsBatch(file, { deploymentIds: ['openai-mini'] });
+      assert.equal(unrelated?.ok, true, api.evaluations.lastProblem ?? '');
     } finally {
       rmSync(join(dotVscode, 'fanout.json'), { force: true });
       await until(() => !api.settings.issues.some((issue) => issue.path.includes('ws-batch')), 'the workspace file gone', 10_000);

@@ -44,11 +44,13 @@ export type BatchSubmission =
   };
 
 /** Problems that stop a batch before anything is uploaded, one line each, naming the fix. */
-export async function batchProblems(deployments: readonly Deployment[], settings: DeploymentSettings, credentials: EvaluationServices['credentials'], signal: AbortSignal): Promise<{ problems: string[]; batched: Deployment[]; streamed: Deployment[] }> {
+export async function batchProblems(deployments: readonly Deployment[], asked: readonly string[] | undefined, settings: DeploymentSettings, credentials: EvaluationServices['credentials'], signal: AbortSignal): Promise<{ problems: string[]; batched: Deployment[]; streamed: Deployment[] }> {
   const problems: string[] = [];
-  // a workspace file's `batch` was refused when the settings were read: say so here, where the user asked for a batch
+  // a workspace file's `batch` was refused when the settings were read (its deployment is left out): say so here,
+  // where the user asked for a batch on every deployment or on that one
   for (const issue of settings.issues) {
-    if (/\.batch$/.test(issue.path)) problems.push(`${issue.path}: ${issue.message}`);
+    const refused = /"([^"]+)"\.batch$/.exec(issue.path)?.[1];
+    if (refused && (!asked || asked.includes(refused))) problems.push(`${issue.path}: ${issue.message}`);
   }
   const split = sortForBatch(deployments);
   for (const problem of split.problems) {
@@ -78,7 +80,7 @@ export async function submitEvaluationBatch(runner: EvaluationRunner, services: 
   const { settings, credentials, log } = services;
   const signal = options.signal ?? new AbortController().signal;
   const { suite, text, deployments, graders } = await runner.inputsOf(testsFile, options.deploymentIds);
-  const { problems, batched, streamed } = await batchProblems(deployments, settings, credentials, signal);
+  const { problems, batched, streamed } = await batchProblems(deployments, options.deploymentIds, settings, credentials, signal);
   if (!batched.length && !problems.length) problems.push(`none of ${deployments.map((deployment) => `"${deployment.id}"`).join(', ')} can run as a batch (${streamedNote(streamed)}) — use Run Evaluation`);
   if (problems.length) return { ok: false, problems };
 

@@ -54,8 +54,27 @@ export function stateOf(job: BatchJobState): string {
   return status.state === 'completed' ? 'finished — fetch' : isFinal(status) ? `${status.state} — fetch what it did` : status.state;
 }
 
+/** A tests file's jobs, under one row named after it (the list is narrow: a job's row names only its deployment). */
+export interface JobGroup<J extends { job: BatchJobState } = { job: BatchJobState }> {
+  resultsFile: string;
+  tests: string | null;
+  jobs: J[];
+}
+
+export function groupItemModel(group: JobGroup, now: number): Omit<JobItemModel, 'phase'> {
+  const phases = group.jobs.map((listed) => phaseOf(listed.job));
+  const running = phases.filter((phase) => phase === 'running').length;
+  const toFetch = phases.filter((phase) => phase === 'finished').length;
+  const newest = Math.max(...group.jobs.map((listed) => Date.parse(listed.job.submittedAt)));
+  const parts = [...(running ? [`${running} running`] : []), ...(toFetch ? [`${toFetch} to fetch`] : []), ...(!running && !toFetch ? ['all fetched'] : []), formatAge(now - newest)];
+  return {
+    label: basename(group.tests ?? group.resultsFile),
+    description: parts.join(' · '),
+    tooltip: `Tests: ${group.tests ?? '(unknown)'}\nResults: ${group.resultsFile}`,
+  };
+}
+
 export function jobItemModel(job: BatchJobState, resultsFile: string, now: number): JobItemModel {
-  const tests = job.tests ? basename(job.tests) : basename(resultsFile);
   const age = formatAge(now - Date.parse(job.submittedAt));
   const status = job.status;
   const tooltip = [
@@ -68,7 +87,7 @@ export function jobItemModel(job: BatchJobState, resultsFile: string, now: numbe
     `Submitted: ${job.submittedAt} (${age === 'just now' ? age : `${age} ago`})`,
     ...(status?.message ? [`Cloud says: ${status.message}`] : []),
   ].join('\n');
-  return { label: `${job.deployment} · ${tests}`, description: `${stateOf(job)} · ${countsOf(job)} · ${age}`, tooltip, phase: phaseOf(job) };
+  return { label: job.deployment, description: `${stateOf(job)} · ${countsOf(job)} · ${age}`, tooltip, phase: phaseOf(job) };
 }
 
 const stopped = (status: BatchStatus): boolean => status.state === 'expired' || status.state === 'cancelled';

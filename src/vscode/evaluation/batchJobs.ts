@@ -21,7 +21,8 @@ import { loadAdapter } from '../../providers/registry';
 import { Disposable } from '../platform/disposable';
 import { engineOptions } from '../platform/engineOptions';
 import { caseSpender } from './batchEvaluation';
-import { finishedMessage, jobItemModel } from './batchJobModel';
+import { finishedMessage, groupItemModel, jobItemModel, type JobGroup } from './batchJobModel';
+import { groupByFile, pickJob, type JobAction, type ListedJob } from './batchJobPick';
 import type { EvaluationRunner, EvaluationServices } from './evaluationRunner';
 
 export const BATCH_JOBS_VIEW = 'fanout.batchJobs';
@@ -33,12 +34,10 @@ export const BATCH_COMMANDS = {
 } as const;
 /** Set while any job is listed: the view shows only then. */
 const HAS_JOBS = 'fanout.hasBatchJobs';
+export type { ListedJob };
+/** A row of the list: a tests file (its results file) or one of its jobs. */
+export type BatchNode = JobGroup<ListedJob> | ListedJob;
 const RESULTS_GLOB = '**/.fanout/eval-*.jsonl';
-
-export interface ListedJob {
-  resultsFile: string;
-  job: BatchJobState;
-}
 
 export interface BatchJobsServices extends EvaluationServices {
   runner: EvaluationRunner;
@@ -49,7 +48,7 @@ export interface BatchJobsServices extends EvaluationServices {
 /** The tests file a results file was made from: the job says (editor and CLI both record it). */
 const testsFileOf = (listed: ListedJob): string | null => listed.job.tests ?? null;
 
-export class BatchJobs extends Disposable implements vscode.TreeDataProvider<ListedJob> {
+export class BatchJobs extends Disposable implements vscode.TreeDataProvider<BatchNode> {
   jobs: ListedJob[] = [];
   /** Every notification's text, newest last (tests read them; no secret is ever in one). */
   readonly notices: string[] = [];
@@ -58,36 +57,49 @@ export class BatchJobs extends Disposable implements vscode.TreeDataProvider<Lis
   readonly onDidChangeTreeData = this.changed.event;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private polling: Promise<void> | null = null;
+  private again: Promise<void> | null = null;
   private readonly stop = new AbortController();
 
   constructor(private readonly services: BatchJobsServices, private readonly pollMs = DEFAULT_POLL_MS) {
     super();
     this.register(vscode.window.createTreeView(BATCH_JOBS_VIEW, { treeDataProvider: this, showCollapseAll: false }));
     const watcher = this.register(vscode.workspace.createFileSystemWatcher(RESULTS_GLOB, false, true, true));
-    this.register(watcher.onDidCreate(() => void this.rescan()));
+    this.register(watcher.onDidCreate(() => void this.refresh()));
     this.register(vscode.commands.registerCommand(BATCH_COMMANDS.refresh, () => this.refresh()));
-    this.register(vscode.commands.registerCommand(BATCH_COMMANDS.fetch, (listed?: ListedJob) => this.pick(listed, 'finished', 'Fetch which batch job?').then((job) => job && this.fetch(job))));
-    this.register(vscode.commands.registerCommand(BATCH_COMMANDS.cancel, (listed?: ListedJob) => this.pick(listed, 'running', 'Cancel which batch job?').then((job) => job && this.cancel(job))));
-    this.register(vscode.commands.registerCommand(BATCH_COMMANDS.open, (listed?: ListedJob) => this.pick(listed, null, 'Open the results of which batch job?').then((job) => job && this.open(job))));
+    this.register(vscode.commands.registerCommand(BATCH_COMMANDS.fetch, (listed?: ListedJob) => this.pick(listed, 'fetch').then((job) => job && this.fetch(job))));
+    this.register(vscode.commands.registerCommand(BATCH_COMMANDS.cancel, (listed?: ListedJob) => this.pick(listed, 'cancel').then((job) => job && this.cancel(job))));
+    this.register(vscode.commands.registerCommand(BATCH_COMMANDS.open, (listed?: ListedJob) => this.pick(listed, 'open').then((job) => job && this.open(job))));
     this.register({ dispose: () => { this.stop.abort(); clearTimeout(this.timer); } });
     void this.refresh();
   }
 
-  getTreeItem(listed: ListedJob): vscode.TreeItem {
-    const model = jobItemModel(listed.job, listed.resultsFile, Date.now());
+  getTreeItem(node: BatchNode): vscode.TreeItem {
+    if (!('job' in node)) {
+      const model = groupItemModel(node, Date.now());
+      const item = new vscode.TreeItem(model.label, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = node.resultsFile;
+      item.description = model.description;
+      item.tooltip = model.tooltip;
+      item.contextValue = 'fanout.batchTests';
+      item.iconPath = new vscode.ThemeIcon('beaker');
+      return item;
+    }
+    const model = jobItemModel(node.job, node.resultsFile, Date.now());
     const item = new vscode.TreeItem(model.label, vscode.TreeItemCollapsibleState.None);
-    item.id = `${listed.resultsFile}\u0000${listed.job.deployment}\u0000${listed.job.batchJob}`;
+    item.id = `${node.resultsFile}\u0000${node.job.deployment}\u0000${node.job.batchJob}`;
     item.description = model.description;
     item.tooltip = model.tooltip;
     item.contextValue = `fanout.batchJob.${model.phase}`;
     item.iconPath = new vscode.ThemeIcon(model.phase === 'running' ? 'sync' : model.phase === 'finished' ? 'cloud-download' : 'check');
-    item.command = { title: 'Open results', command: BATCH_COMMANDS.open, arguments: [listed] };
+    item.command = { title: 'Open results', command: BATCH_COMMANDS.open, arguments: [node] };
     item.accessibilityInformation = { label: `${model.label}: ${model.description}` };
     return item;
   }
 
-  getChildren(parent?: ListedJob): ListedJob[] {
-    return parent ? [] : this.jobs;
+  /** One node per tests file (its results file), its jobs beneath, newest first. */
+  getChildren(parent?: BatchNode): BatchNode[] {
+    if (parent) return 'job' in parent ? [] : parent.jobs;
+    return [...groupByFile(this.jobs)].map(([resultsFile, jobs]) => ({ resultsFile, tests: jobs[0]!.job.tests ?? null, jobs }));
   }
 
   /** Adds a results file this window wrote jobs to (a tests file outside the workspace folders too). */
@@ -96,8 +108,11 @@ export class BatchJobs extends Disposable implements vscode.TreeDataProvider<Lis
     await this.refresh();
   }
 
-  /** Reads the jobs every results file holds now: unfetched ones, and fetched ones of the current files. */
-  async rescan(): Promise<void> {
+  /**
+   * Reads the jobs every results file holds now: unfetched ones, and fetched ones of the current files. Only a poll
+   * calls it (one at a time), so the jobs a poll is updating are never swapped for older reads under it.
+   */
+  private async rescan(): Promise<void> {
     const found = await vscode.workspace.findFiles(RESULTS_GLOB, '**/node_modules/**').then((uris) => uris.map((uri) => uri.fsPath), () => []);
     for (const file of found) this.known.add(file);
     const listed: ListedJob[] = [];
@@ -114,7 +129,12 @@ export class BatchJobs extends Disposable implements vscode.TreeDataProvider<Lis
 
   /** Rescans, asks the clouds about every running job once, tells of each that finished, and polls again later. */
   refresh(): Promise<void> {
-    this.polling ??= this.poll().finally(() => (this.polling = null));
+    // a poll under way may have read the files before the caller's change (a fetch, a cancel): one more after it
+    if (this.polling) return (this.again ??= this.polling.then(() => {
+      this.again = null;
+      return this.refresh();
+    }));
+    this.polling = this.poll().finally(() => (this.polling = null));
     return this.polling;
   }
 
@@ -210,7 +230,7 @@ export class BatchJobs extends Disposable implements vscode.TreeDataProvider<Lis
 
   /** The job as its file says now (a row or a notification may be older than the last poll). */
   private async current(row: ListedJob): Promise<ListedJob> {
-    await this.rescan();
+    await this.refresh();
     return this.jobs.find((listed) => listed.resultsFile === row.resultsFile && listed.job.deployment === row.job.deployment && listed.job.batchJob === row.job.batchJob) ?? row;
   }
 
@@ -235,18 +255,11 @@ export class BatchJobs extends Disposable implements vscode.TreeDataProvider<Lis
     });
   }
 
-  /** From a list row, or asked in a quick pick (the palette); `phase` narrows to the jobs the action fits. */
-  private async pick(listed: ListedJob | undefined, phase: 'running' | 'finished' | null, title: string): Promise<ListedJob | undefined> {
+  /** From a list row, or asked in a quick pick (the palette). */
+  private async pick(listed: ListedJob | undefined, action: JobAction): Promise<ListedJob | undefined> {
     if (listed?.job) return listed;
-    await this.rescan();
-    const fits = this.jobs.filter((candidate) => phase === null || (phase === 'running' ? !isFinal(candidate.job.status) : !candidate.job.fetched));
-    if (!fits.length) {
-      void vscode.window.showInformationMessage(`Fanout: no batch job to ${phase === 'running' ? 'cancel' : phase === 'finished' ? 'fetch' : 'open'} — Run Evaluation as Batch on a tests file starts one.`);
-      return undefined;
-    }
-    const items = fits.map((candidate) => ({ ...jobItemModel(candidate.job, candidate.resultsFile, Date.now()), candidate }));
-    const chosen = await vscode.window.showQuickPick(items.map((item) => ({ label: item.label, description: item.description, detail: item.tooltip.split('\n')[3], candidate: item.candidate })), { title });
-    return chosen?.candidate;
+    await this.refresh();
+    return pickJob(this.jobs, action);
   }
 
   private say(text: string): void {
@@ -264,10 +277,4 @@ export class BatchJobs extends Disposable implements vscode.TreeDataProvider<Lis
     void vscode.commands.executeCommand('setContext', HAS_JOBS, false);
     super.dispose();
   }
-}
-
-function groupByFile(jobs: readonly ListedJob[]): Map<string, ListedJob[]> {
-  const groups = new Map<string, ListedJob[]>();
-  for (const listed of jobs) groups.set(listed.resultsFile, [...(groups.get(listed.resultsFile) ?? []), listed]);
-  return groups;
 }

@@ -135,7 +135,7 @@ export class Evaluations extends Disposable implements vscode.CodeLensProvider {
       await this.showResults(testsFile, submission.deployments);
       const jobs = submission.jobs.length;
       const notes = [
-        jobs ? `${jobs} batch job${jobs === 1 ? '' : 's'} sent for ${name} (${[...new Set(submission.jobs.map((job) => job.deployment))].join(', ')}) — they are listed in Fanout Batch Jobs and you are told when they finish` : `no batch job was sent for ${name}`,
+        jobs ? `${jobs} batch job${jobs === 1 ? '' : 's'} sent for ${name} (${[...new Set(submission.jobs.map((job) => job.deployment))].join(', ')}) — ${jobs === 1 ? 'it is' : 'they are'} listed in Fanout Batch Jobs, and you are told when ${jobs === 1 ? 'it finishes' : 'each finishes'}` : `no batch job was sent for ${name}`,
         ...(submission.resumed ? [`${submission.resumed} case(s) already answered or on their way were not sent again`] : []),
         ...(submission.streamed ? [submission.streamed] : []),
         ...(submission.refused.length ? [`refused: ${[...new Set(submission.refused)].join('; ')}`] : []),

@@ -20,6 +20,7 @@ const LAZY = Object.fromEntries([
     CHUNK_FILES.filter((file) => existsSync(`src/providers/${folder.name}/${file}.ts`)).map((file) => [`src/providers/${folder.name}/${file}`, `${folder.name}-${file}`])),
   ['src/providers/transport/network', 'network'],
   ['src/core/results/schemaValidator', 'schema-validator'], // ajv: only a run that asks for a schema loads it
+  ['src/core/results/priceData', 'prices'], // @pydantic/genai-prices: loaded once, before the first answer is priced
 ]);
 /**
  * OpenTelemetry (telemetry export, loaded only once an OTLP endpoint is set) is a lazy chunk too, in dist/telemetry:
@@ -69,6 +70,46 @@ const notBundled = {
   },
 };
 
+/**
+ * @pydantic/genai-prices bundles the prices of every provider it knows (~480 KB minified, ~76 KB compressed); Fanout's
+ * clouds are priced under four of them, plus the providers those fall back to for models they do not list themselves
+ * (Azure → OpenAI, Anthropic, DeepSeek, xAI, Moonshot; Google → Anthropic). The prices chunk keeps only those, taken
+ * from the library itself through its findProvider(), with what pricing never reads (descriptions, comments, pricing
+ * pages, usage extractors) left out: ~13 KB compressed. The library's own calcPrice runs on them unchanged. The data
+ * is the array its module starts with; if a new version lays the module out otherwise, the build stops here and says
+ * so (keep the library whole by dropping this plugin, and raise the .vsix budget). test/unit/priceData.test.ts holds
+ * the chunk to the whole library, model by model.
+ */
+const PRICED_PROVIDERS = ['openai', 'azure', 'aws', 'google'];
+const priceDataOnly = {
+  name: 'genai-prices-our-providers',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@pydantic[\\/]genai-prices[\\/]dist[\\/]index\.js$/ }, async (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const head = /^const (\w+) = \[\n/.exec(text);
+      const end = text.indexOf('\n]');
+      const cut = head && end > 0 ? text.slice(head[0].length - 2, end + 2) : '';
+      let bundled = null;
+      try {
+        bundled = new Function(`return ${cut}`)();
+      } catch {
+        // not the data array: said below
+      }
+      const library = await import('@pydantic/genai-prices');
+      if (!Array.isArray(bundled) || !PRICED_PROVIDERS.every((id) => bundled.some((provider) => provider.id === id && Array.isArray(provider.models)))) {
+        throw new Error(`${args.path} no longer starts with its providers' price data: keep @pydantic/genai-prices whole (drop the priceDataOnly plugin in esbuild.mjs)`);
+      }
+      const kept = new Set(PRICED_PROVIDERS);
+      for (const id of PRICED_PROVIDERS) for (const fallback of library.findProvider({ providerId: id })?.fallback_model_providers ?? []) kept.add(fallback);
+      const data = [...kept].map((id) => {
+        const { description, price_comments, pricing_urls, extractors, ...provider } = library.findProvider({ providerId: id });
+        return { ...provider, models: provider.models.map(({ description, price_comments, context_window, ...model }) => model) };
+      });
+      return { contents: `const ${head[1]} = ${JSON.stringify(data)}${text.slice(end + 2)}`, loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -88,7 +129,7 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', plugins: [lazyChunks] },
-  { ...common, entryPoints: Object.entries(LAZY).map(([source, name]) => ({ in: `${source}.ts`, out: name })), outdir: 'dist/providers', plugins: [lazyChunks, notBundled] },
+  { ...common, entryPoints: Object.entries(LAZY).map(([source, name]) => ({ in: `${source}.ts`, out: name })), outdir: 'dist/providers', plugins: [lazyChunks, notBundled, priceDataOnly] },
   { ...common, entryPoints: Object.entries(TELEMETRY).map(([source, name]) => ({ in: `${source}.ts`, out: name })), outdir: 'dist/telemetry', plugins: [lazyChunks] },
 ];
 if (existsSync('src/extension.ts')) {

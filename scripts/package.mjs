@@ -20,7 +20,10 @@ console.log(`${out}: ${(bytes / 1024).toFixed(1)} KB, ${listing.length} files:\n
 // after ajv, tools, reasoning, images and the Responses API fitted under 700. A change that grows past it says why here.
 // 760 KB for evaluation in the editor (tests files, assertions, the runner and its view: +16 KB compressed, after
 // csv-parse, 30 KB, was replaced by the 60-line core/evaluation/csvRows.ts).
-const BUDGET_KB = 760;
+// 775 KB for prices from @pydantic/genai-prices (the prices chunk: +14 KB, 756.7 → 771.1 KB, for 265 models where the
+// hand-copied table had 63), after its data was cut to the providers our clouds are priced under (the whole library
+// would add ~75 KB compressed) and the old table (2.5 KB in the extension) was removed.
+const BUDGET_KB = 775;
 if (bytes / 1024 > BUDGET_KB) {
   console.error(`${out} is ${(bytes / 1024).toFixed(1)} KB, over the ${BUDGET_KB} KB budget: see which chunk grew in dist/meta.json`);
   process.exit(1);

@@ -7,6 +7,8 @@ import type { EvalFormat } from './evalArgs';
 export interface BatchArguments {
   action: 'status' | 'fetch' | 'cancel';
   output: string;
+  /** Only this job (its id as the cloud gave it), else every job in the file. */
+  job?: string;
   /** Override the config and tests files the jobs were recorded with. */
   config?: string;
   tests?: string;
@@ -16,11 +18,12 @@ export interface BatchArguments {
 }
 
 export const BATCH_USAGE = `Usage:
-  fanout batch status --output FILE [--config FILE]
-  fanout batch fetch  --output FILE [--config FILE] [--wait] [--poll-ms N] [--format table|json|junit|markdown]
-  fanout batch cancel --output FILE [--config FILE]
+  fanout batch status --output FILE [--config FILE] [JOB]
+  fanout batch fetch  --output FILE [--config FILE] [--wait] [--poll-ms N] [--format table|json|junit|markdown] [JOB]
+  fanout batch cancel --output FILE [--config FILE] [JOB]
 
-Follows the batch jobs that fanout eval --batch recorded in FILE (its --output), from any process or machine:
+Follows the batch jobs that fanout eval --batch recorded in FILE (its --output), from any process or machine (all
+of them, or only JOB, an id as status shows it):
   status   asks each cloud for its jobs' state and counts
   fetch    brings finished jobs' answers into FILE (never twice) and prints the eval report, as fanout eval would
   cancel   cancels the jobs still running; what they finished comes in with fetch
@@ -62,7 +65,7 @@ export function parseBatchArguments(argv: string[]): BatchArguments | { command:
   if (action !== 'status' && action !== 'fetch' && action !== 'cancel') {
     throw new UsageError(`batch: ${action === undefined ? 'no action' : `unknown action ${JSON.stringify(action)}`} — use fanout batch status|fetch|cancel --output FILE`);
   }
-  if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])} — batch takes --output FILE`);
+  if (positionals.length > 2) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[2])} — batch takes --output FILE and at most one JOB`);
   if (!values.output?.trim()) throw new UsageError('--output: missing — name the results file fanout eval --batch recorded its jobs in');
   const format = values.format ?? 'table';
   if (format !== 'table' && format !== 'json' && format !== 'junit' && format !== 'markdown') throw new UsageError(`--format: ${JSON.stringify(format)} is not valid — use table, json, junit or markdown`);
@@ -70,6 +73,7 @@ export function parseBatchArguments(argv: string[]): BatchArguments | { command:
   return {
     action,
     output: values.output,
+    ...(positionals[1] !== undefined ? { job: positionals[1] } : {}),
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values.tests !== undefined ? { tests: values.tests } : {}),
     wait: values.wait ?? false,

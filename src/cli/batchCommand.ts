@@ -33,8 +33,9 @@ export async function batchCommand(argv: string[], io: EvalIo): Promise<number> 
   } catch (error) {
     throw new UsageError(`--output: cannot read ${args.output} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}) — check the path`);
   }
-  const jobs = read.jobs;
-  if (!jobs.length) throw new UsageError(`--output: ${args.output} holds no batch jobs — submit some with fanout eval --batch --output ${args.output}`);
+  if (!read.jobs.length) throw new UsageError(`--output: ${args.output} holds no batch jobs — submit some with fanout eval --batch --output ${args.output}`);
+  const jobs = args.job === undefined ? read.jobs : read.jobs.filter((job) => job.batchJob === args.job);
+  if (!jobs.length) throw new UsageError(`batch: no job "${args.job}" in ${args.output} — its jobs: ${read.jobs.map((job) => job.batchJob).join(', ')}`);
   const latest = jobs.at(-1)!;
   const configFile = args.config ?? latest.config;
   if (!configFile) throw new UsageError('--config: the jobs recorded no config file — name it with --config FILE');
@@ -79,7 +80,7 @@ export async function batchCommand(argv: string[], io: EvalIo): Promise<number> 
   // every deployment of the eval: those with jobs, and those whose cases streamed beside them into the same file
   const ids = new Set([...jobs.map((job) => job.deployment), ...read.lines.map((line) => line.deployment)]);
   const deployments = all.filter((deployment) => ids.has(deployment.id));
-  const outstanding = fetched.missing.length + running.reduce((sum, job) => sum + job.keys.length, 0);
+  const outstanding = fetched.missing.length + fetched.outstanding.length;
   const passed = await printReport({ suite, deployments, format: args.format, file: args.output, held: [], unsent: outstanding, stopped: null }, io.stdout);
   return passed ? 0 : 1;
 }

@@ -52,7 +52,7 @@ export async function evalBatch(args: EvalArguments, inputs: EvalInputs, io: Eva
   const pending = args.resume ? (await readResults(args.resume)).jobs.filter((job) => ids.has(job.deployment) && !job.fetched) : [];
   // cases already answered, and cases in jobs still to fetch (followed below, never sent again)
   const finished = new Set([...resumed.map((line) => line.key), ...pending.flatMap((job) => job.keys)]);
-  sayEstimate(args, suite, deployments, finished, io);
+  await sayEstimate(args, suite, deployments, finished, io);
   if (streamed.length) io.stderr(`fanout: ${streamedNote(streamed)}\n`);
 
   const network = await cliNetwork(io.env, undefined);
@@ -93,7 +93,8 @@ export async function evalBatch(args: EvalArguments, inputs: EvalInputs, io: Eva
   const outcome = await streamedRun;
   await writer.close();
   if (fetched.missing.length) io.stderr(`fanout: ${fetched.missing.length} case${fetched.missing.length === 1 ? '' : 's'} never answered (the job expired, was cancelled or failed) — fanout eval --batch --resume ${file} sends them again\n`);
-  const unsent = fetched.missing.length + (outcome?.unsent ?? 0);
+  if (fetched.outstanding.length) io.stderr(`fanout: ${fetched.outstanding.length} case${fetched.outstanding.length === 1 ? '' : 's'} not fetched yet — fanout batch fetch --output ${file} tries again\n`);
+  const unsent = fetched.missing.length + fetched.outstanding.length + (outcome?.unsent ?? 0);
   const passed = await printReport({ suite, deployments, format: args.format, file, held: [], unsent, stopped: outcome?.stopped ?? null }, io.stdout);
   return passed ? 0 : 1;
 }

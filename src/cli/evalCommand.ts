@@ -11,6 +11,7 @@ import { ResultsWriter, readResults } from '../core/evaluation/resultsFile';
 import { runEvaluation } from '../core/evaluation/runner';
 import type { DeploymentLimits, EvaluationSuite } from '../core/evaluation/suite';
 import { formatCost } from '../core/results/format';
+import { loadPrices } from '../core/results/pricing';
 import { loadAdapter } from '../providers/registry';
 import { UsageError } from './args';
 import { cliNetwork } from './cliNetwork';
@@ -45,7 +46,7 @@ export async function evalCommand(argv: string[], io: EvalIo): Promise<number> {
   const file = args.resume ?? args.output;
   const resumed = args.resume ? await resumedCases(args.resume, suite, deployments, io) : [];
   const finished = new Set(resumed.map((line) => line.key));
-  sayEstimate(args, suite, deployments, finished, io);
+  await sayEstimate(args, suite, deployments, finished, io);
 
   const network = await cliNetwork(io.env, undefined);
   const writer = file ? new ResultsWriter(file) : null;
@@ -70,7 +71,8 @@ export async function evalCommand(argv: string[], io: EvalIo): Promise<number> {
 }
 
 /** What the run may cost, said before anything is sent. */
-export function sayEstimate(args: EvalArguments, suite: EvaluationSuite, deployments: readonly Deployment[], finished: ReadonlySet<string>, io: EvalIo): void {
+export async function sayEstimate(args: EvalArguments, suite: EvaluationSuite, deployments: readonly Deployment[], finished: ReadonlySet<string>, io: EvalIo): Promise<void> {
+  await loadPrices();
   const estimate = estimateCost(suite, deployments, args.repeat, (test, prompt, repeat, deployment) => finished.has(caseKey({ test, prompt, repeat, deployment })));
   io.stderr(`fanout: ${estimate.cases} case${estimate.cases === 1 ? '' : 's'} to run on ${deployments.length} deployment${deployments.length === 1 ? '' : 's'}`
     + `${finished.size ? ` (${finished.size} already in ${args.resume})` : ''}; estimated at most ${formatCost(estimate.knownUsd)}${args.batch ? ' streamed (a batch costs about half)' : ''}`

@@ -12,6 +12,7 @@ import { cliNetwork } from './cliNetwork';
 import { readRequestFiles, withImages } from './requestFiles';
 import { EnvironmentCredentials } from './envCredentials';
 import { formatJson, formatMarkdown, formatTable } from '../core/results/report';
+import { PRICES_AS_OF } from '../core/results/pricing';
 import { evalCommand } from './evalCommand';
 import { batchCommand } from './batchCommand';
 
@@ -36,7 +37,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     if (args.command === 'version') {
-      io.stdout(`${typeof FANOUT_VERSION === 'string' ? FANOUT_VERSION : 'dev'}\n`);
+      io.stdout(`${typeof FANOUT_VERSION === 'string' ? FANOUT_VERSION : 'dev'}\n${PRICES_AS_OF}\n`);
       return 0;
     }
     if (args.command === 'validate') return await validate(args.config, io);

@@ -1,6 +1,6 @@
 /**
  * What Fanout knows about one kind of provider, in one place: its config fields and their checks, label, where its
- * requests go, its region, where its credential comes from (in order), the price table section, where to get a key,
+ * requests go, its region, where its credential comes from (in order), where its price is looked up, where to get a key,
  * the guided set-up steps, and how to load its streaming adapter. Cheap to import: no SDK, no `vscode`.
  */
 import * as z from 'zod/mini';
@@ -30,10 +30,13 @@ export type SetupStep =
   | { kind: 'text'; field: string; prompt: string; value?: string; placeholder?: string }
   | { kind: 'pick'; field: string; prompt: string; options: ReadonlyArray<string | { label: string; description: string; value: string }>; other?: boolean };
 
-/** Where the price of a model is looked up: a section of the bundled table and the key there. */
+/**
+ * Where the price of a model is looked up: a provider id of @pydantic/genai-prices and the model id it matches there
+ * (route: a Bedrock cross-region prefix, for the cost's note), or why this kind has no price.
+ */
 export type PriceKey =
-  | { section: string; key: string; route: string | null }
-  | { section: null; reason: string };
+  | { provider: string; key: string; route: string | null }
+  | { provider: null; reason: string };
 
 type CommonShape = typeof commonFields;
 

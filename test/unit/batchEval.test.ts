@@ -199,8 +199,16 @@ describe('fanout eval --batch', function () {
         assert.match(submitted.stderr, /1 batch job recorded in .* — follow with fanout batch status --output/);
         const status = await cli(['batch', 'status', '--output', output]);
         assert.equal(status.code, 0, status.stderr);
-        assert.match(status.stdout, /validating|in_progress/);
-        const cancel = await cli(['batch', 'cancel', '--output', output]);
+        assert.match(status.stdout, /validating|in_progress \(running\)/);
+        const jobId = /^[^:]+: (\S+) /.exec(status.stdout)![1]!;
+        const early = await cli(['batch', 'fetch', '--output', output, '--format', 'json']);
+        assert.equal(early.code, 1, 'cases are still out');
+        assert.match(early.stderr, /1 job is still running — fanout batch fetch --output .* again later \(or with --wait\)/);
+        assert.equal((JSON.parse(early.stdout) as { cases: unknown[] }).cases.length, 0);
+        const other = await cli(['batch', 'cancel', '--output', output, 'batch_nope']);
+        assert.equal(other.code, 2);
+        assert.equal(other.stderr, `fanout: batch: no job "batch_nope" in ${output} — its jobs: ${jobId}\n`);
+        const cancel = await cli(['batch', 'cancel', '--output', output, jobId]);
         assert.equal(cancel.code, 0, cancel.stderr);
         assert.match(cancel.stderr, /cancel sent for 1 job/);
         const fetched = await cli(['batch', 'fetch', '--output', output, '--wait', '--poll-ms', '20', '--format', 'json']);
@@ -321,5 +329,22 @@ describe('fanout eval --batch', function () {
     const inputs = [...lines.values()].filter((stored) => stored.purpose === 'batch').map((stored) => stored.bytes.toString());
     assert.ok(inputs.some((text) => text.includes('"tool_choice":{"type":"function","function":{"name":"get_weather"}}')));
     assert.ok(inputs.some((text) => text.includes('"response_format":{"type":"json_schema"')));
+  });
+
+  it('fanout batch: --help, and each mistake one line (exit 2)', async () => {
+    const help = await cli(['batch', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /fanout batch status --output FILE/);
+    assert.match((await cli(['--help'])).stdout, /fanout batch status\|fetch\|cancel --output FILE/);
+    for (const [args, message] of [
+      [['batch', 'status'], /^fanout: --output: missing — name the results file fanout eval --batch recorded its jobs in\n$/],
+      [['batch', 'pause', '--output', 'x'], /^fanout: batch: unknown action "pause" — use fanout batch status\|fetch\|cancel --output FILE\n$/],
+      [['batch', 'status', '--output', join(dir, 'none.jsonl')], /^fanout: --output: .*none\.jsonl holds no batch jobs — submit some with fanout eval --batch/],
+      [['batch', 'status', '--output', 'x', '--wait'], /^fanout: --wait: only with fetch\n$/],
+    ] as const) {
+      const run = await cli([...args]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, message);
+    }
   });
 });

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDeployments } from '../../src/core/config/deployment';
-import { lookupPrice } from '../../src/core/results/pricing';
+import { loadPrices, lookupPrice } from '../../src/core/results/pricing';
 import { DESCRIPTORS, PROVIDER_KINDS, credentialSources, deploymentOrigin, descriptorOf, type Deployment } from '../../src/providers/registry';
 import { needsKey, signInCommandOf, signInOwnerOf, signsInWithoutKey } from '../../src/providers/credentialSources';
 
@@ -21,6 +21,8 @@ const parse = (entry: Record<string, unknown>): Deployment => {
 };
 
 describe('provider registry', () => {
+  before(() => loadPrices());
+
   it('package.json names exactly the registry\'s kinds, a snippet for each, and every field a descriptor takes', () => {
     assert.deepEqual(items.properties.provider.enum, PROVIDER_KINDS);
     assert.equal(items.properties.provider.markdownEnumDescriptions.length, PROVIDER_KINDS.length);
@@ -47,7 +49,7 @@ describe('provider registry', () => {
     assert.equal(signInCommandOf(gptOss), 'gcloud auth application-default login');
     assert.equal(signInOwnerOf(gptOss), 'Google');
     const unknown = lookupPrice(gptOss);
-    assert.ok(!unknown.found && /no price for "openai\/gpt-oss-120b-maas" in the bundled table/.test(unknown.reason), JSON.stringify(unknown));
+    assert.ok(!unknown.found && /no price for "openai\/gpt-oss-120b-maas" in the bundled prices/.test(unknown.reason), JSON.stringify(unknown));
     const gemini = lookupPrice(parse({ id: 'g', provider: 'vertex-openai', model: 'google/gemini-2.5-flash', project: 'my-project-123', location: 'us-central1' }));
     assert.ok(gemini.found, 'Gemini through the OpenAI-compatible endpoint is priced as Gemini');
     for (const dir of ['src/providers/vertex-openai/descriptor.ts', 'src/providers/vertex-openai/adapter.ts']) assert.ok(existsSync(join(ROOT, dir)), dir);

@@ -11,6 +11,7 @@ import type { Grader } from '../evaluation/assertions/assertion';
 import { evaluateAssertions } from '../evaluation/assertions/evaluateAssertions';
 import { placeOf, type CaseLine } from '../evaluation/evaluationCase';
 import type { EvaluationSuite } from '../evaluation/suite';
+import { loadPrices } from '../results/pricing';
 import { checkStructuredOutput } from '../results/structuredOutput';
 import { checkToolCalls } from '../results/toolCallCheck';
 import type { BatchOutcome } from './batchAdapter';
@@ -31,6 +32,7 @@ export async function caseLineOf(outcome: BatchOutcome, context: CaseContext): P
   const prompt = place && suite.prompts[place.prompt];
   if (!place || !test || !prompt || place.deployment !== deployment.id) return null; // not one of this plan's cases
   const request = caseRequest(suite, deployment, place.test, place.prompt);
+  await loadPrices(); // the price data's chunk, loaded once per process (as the engine does before pricing an answer)
   const record = emptyRunRecord();
   if ('error' in outcome) record.error = outcome.error;
   else for (const part of outcome.parts) recordPart(record, part, 0);

@@ -27,13 +27,19 @@ export interface FetchSummary {
   cases: number;
   /** Keys of fetched jobs the cloud gave no outcome for. */
   missing: string[];
+  /** Keys of jobs not fetched yet: still running, or their output could not be read this time (a later fetch tries again). */
+  outstanding: string[];
 }
 
 export async function fetchJobs(jobs: BatchJobState[], context: FetchContext, host: BatchHost): Promise<FetchSummary> {
-  const summary: FetchSummary = { cases: 0, missing: [] };
+  const summary: FetchSummary = { cases: 0, missing: [], outstanding: [] };
   for (const job of jobs) {
     const deployment = context.deployments.get(job.deployment);
-    if (!deployment || !isFinal(job.status)) continue;
+    if (!deployment) continue;
+    if (!isFinal(job.status)) {
+      summary.outstanding.push(...job.keys);
+      continue;
+    }
     if (job.fetched) {
       summary.missing.push(...(job.missing ?? []));
       continue;
@@ -42,6 +48,7 @@ export async function fetchJobs(jobs: BatchJobState[], context: FetchContext, ho
     const answer = call.ok ? await (await batchAdapterOf(deployment)).fetch(call.call, job.ref) : call;
     if (!answer.ok) {
       host.onEvent?.({ type: 'error', deployment: job.deployment, job: job.batchJob, error: answer.error });
+      summary.outstanding.push(...job.keys.filter((key) => !context.written.has(key)));
       continue;
     }
     const caseContext: CaseContext = { suite: context.suite, deployment, priceFactor: batchSupportOf(deployment)!.priceFactor, grade: context.grade };

@@ -10,6 +10,7 @@ import type { ChatRequest, ProviderError, ProviderErrorKind } from '../request/s
 import { toResult, type DeploymentResult, type FallbackAttempt } from './deploymentResult';
 import { runFanout } from './fanout';
 import type { FanoutOptions } from './fanoutOptions';
+import { loadPrices } from '../results/pricing';
 import { emptyRunRecord } from './runRecord';
 
 /** The failures a fallback answers: the deployment could not serve now, through no fault of the request or the key. */
@@ -54,7 +55,7 @@ export async function runWithFallbacks(request: ChatRequest, chain: readonly Dep
   let last: DeploymentResult | undefined;
   for (const [index, deployment] of chain.entries()) {
     const injected = options.injectFailure?.(deployment) ?? null;
-    const result = injected ? failedWithout(deployment, injected) : (await runFanout(request, [deployment], options))[0]!;
+    const result = injected ? await failedWithout(deployment, injected) : (await runFanout(request, [deployment], options))[0]!;
     attempts.push({ deployment: deployment.id, error: result.error, costUsd: result.metrics.costUsd, totalMs: result.metrics.totalMs });
     last = result;
     const next = chain[index + 1];
@@ -65,6 +66,7 @@ export async function runWithFallbacks(request: ChatRequest, chain: readonly Dep
 }
 
 /** The result of a deployment that was not called: the drill's synthetic failure. */
-function failedWithout(deployment: Deployment, error: ProviderError): DeploymentResult {
+async function failedWithout(deployment: Deployment, error: ProviderError): Promise<DeploymentResult> {
+  await loadPrices();
   return toResult(deployment, { ...emptyRunRecord(), error });
 }

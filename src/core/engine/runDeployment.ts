@@ -11,6 +11,7 @@ import { lookUpCredential } from './credentialLookup';
 import { toResult, type DeploymentResult } from './deploymentResult';
 import { checkStructuredOutput } from '../results/structuredOutput';
 import { checkToolCalls } from '../results/toolCallCheck';
+import { loadPrices } from '../results/pricing';
 import { requestProblem } from '../request/requestProblems';
 import { imageProblemFor } from '../../providers/registry';
 import { limitsFrom, type FanoutOptions } from './fanoutOptions';
@@ -64,6 +65,7 @@ export async function runDeployment(request: ChatRequest, deployment: Deployment
 
 /** The result, with its JSON answer and tool calls checked against the request, reported and returned. */
 async function finish(deployment: Deployment, record: RunRecord, request: ChatRequest, emit: NonNullable<FanoutOptions['onEvent']>): Promise<DeploymentResult> {
+  await loadPrices(); // the price data's chunk, loaded by the first answer a process prices
   const result = toResult(deployment, record);
   if (record.error === null) Object.assign(result, await checkStructuredOutput(result.text, request));
   result.toolCalls = await checkToolCalls(result.toolCalls, request);

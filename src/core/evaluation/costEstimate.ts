@@ -1,7 +1,8 @@
 /**
  * What an evaluation may cost, said before anything is sent: for each deployment, its cases × (the prompt's tokens,
  * estimated at four characters a token, + the answer budget: the deployment's maxTokens, else 1,024) at its price.
- * An upper bound for answers that stop early; null for a deployment with no known price.
+ * An upper bound for answers that stop early; null for a deployment with no known price. Prices must be loaded first
+ * (`await loadPrices()`).
  */
 import type { Deployment } from '../config/deployment';
 import { costOf } from '../results/pricing';

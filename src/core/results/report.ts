@@ -1,6 +1,6 @@
 /** How a comparison is reported: a side-by-side table for terminals, markdown for reports and the editor, JSON for scripts. */
 import type { DeploymentResult } from '../engine/fanout';
-import { PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from './pricing';
+import { PRICES_AS_OF, PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from './pricing';
 import { badges, summarise, type DeploymentSummary } from './summary';
 import type { Spread } from './stats';
 import { formatCost, formatMs } from './format';
@@ -125,10 +125,10 @@ export function formatTable(runs: ReadonlyArray<readonly DeploymentResult[]>): s
   const out: string[] = [];
   if (runs.length > 1) {
     const { header, rows, right } = summaryRows(summarise(runs));
-    out.push(`${runs.length} runs · p50 / p95 over the successful runs · prices as of ${PRICE_TABLE_DATE}`, '', ...table(header, rows, right), '');
+    out.push(`${runs.length} runs · p50 / p95 over the successful runs · ${PRICES_AS_OF}`, '', ...table(header, rows, right), '');
   } else {
     const { header, rows, right } = resultRows(last);
-    out.push(`${last.length} deployment${last.length === 1 ? '' : 's'} · prices as of ${PRICE_TABLE_DATE}`, '', ...table(header, rows, right), '');
+    out.push(`${last.length} deployment${last.length === 1 ? '' : 's'} · ${PRICES_AS_OF}`, '', ...table(header, rows, right), '');
   }
   for (const result of last) {
     const extra = answerNotes(result);
@@ -147,7 +147,7 @@ export function formatMarkdown(runs: ReadonlyArray<readonly DeploymentResult[]>,
   const out: string[] = ['# Fanout comparison', '', `> ${prompt.slice(0, 500).replace(/\n/g, '\n> ')}${prompt.length > 500 ? '…' : ''}`, ''];
   const { header, rows, right } = runs.length > 1 ? summaryRows(summarise(runs)) : resultRows(last);
   if (runs.length > 1) out.push(`${runs.length} runs, p50 / p95 over the successful runs.`, '');
-  out.push(...markdownTable(header, rows, right), '', `Prices as of ${PRICE_TABLE_DATE} (${PRICE_TABLE_SOURCE.split(';')[0]}).`, '');
+  out.push(...markdownTable(header, rows, right), '', `${PRICES_AS_OF.replace(/^p/, 'P')}.`, '');
   for (const result of last) {
     out.push(`## ${result.deployment} — ${result.model}`, '');
     const extra = answerNotes(result);
@@ -221,7 +221,7 @@ export function formatJson(runs: ReadonlyArray<readonly DeploymentResult[]>): st
     ...(run !== undefined ? { run } : {}),
   });
   const document = runs.length > 1
-    ? { results: runs.flatMap((run, index) => run.map((result) => shape(result, index + 1))), summary: summarise(runs), priceTable: { date: PRICE_TABLE_DATE } }
-    : { results: (runs[0] ?? []).map((result) => shape(result)), priceTable: { date: PRICE_TABLE_DATE } };
+    ? { results: runs.flatMap((run, index) => run.map((result) => shape(result, index + 1))), summary: summarise(runs), priceTable: { date: PRICE_TABLE_DATE, source: PRICE_TABLE_SOURCE } }
+    : { results: (runs[0] ?? []).map((result) => shape(result)), priceTable: { date: PRICE_TABLE_DATE, source: PRICE_TABLE_SOURCE } };
   return JSON.stringify(document, null, 2);
 }

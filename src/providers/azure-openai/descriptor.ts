@@ -34,8 +34,8 @@ export const azureOpenAIProvider = defineProvider({
   credentials: (deployment) => (deployment.auth === 'entra'
     ? [{ type: 'entra', env: 'AZURE_OPENAI_AD_TOKEN' }]
     : [{ type: 'key', env: ['AZURE_OPENAI_API_KEY'], sendAs: 'api-key', name: 'API key' }]),
-  // Azure is priced by the base model
-  price: (deployment) => ({ section: 'azure', key: deployment.model.trim().toLowerCase(), route: null }),
+  // Azure is priced by the base model (genai-prices' Azure entries, else the OpenAI, Anthropic… model it falls back to)
+  price: (deployment) => ({ provider: 'azure', key: deployment.model.trim().toLowerCase(), route: null }),
   keyPage: 'the Azure portal: your resource → Keys and Endpoint',
   // the OpenAI wire's limits; Azure's own refusal: "The image size … cannot exceed 20971520 bytes"
   images: OPENAI_IMAGE_LIMITS,

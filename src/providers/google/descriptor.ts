@@ -12,9 +12,9 @@ const GEMINI_MODELS = ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-2.0-flash',
 export const VERTEX_LOCATIONS = ['us-central1', 'us-east4', 'us-west1', 'europe-west1', 'europe-west4', 'asia-northeast1', 'global'];
 const loadAdapter = async () => (await import('./adapter')).googleAdapter;
 
-/** Google's price-table key: "publishers/google/models/gemini-2.5-flash" and "google/gemini-2.5-flash" → "gemini-2.5-flash". */
+/** Google's price key: "publishers/google/models/gemini-2.5-flash" and "google/gemini-2.5-flash" → "gemini-2.5-flash". */
 export function googlePriceKey(model: string): PriceKey {
-  return { section: 'google', key: model.trim().toLowerCase().replace(/^(publishers\/google\/)?models\//, '').replace(/^google\//, ''), route: null };
+  return { provider: 'google', key: model.trim().toLowerCase().replace(/^(publishers\/google\/)?models\//, '').replace(/^google\//, ''), route: null };
 }
 
 export const VERTEX_HOST = /^([a-z0-9-]+-)?aiplatform\.googleapis\.com$/;

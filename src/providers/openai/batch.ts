@@ -2,9 +2,9 @@
 import type { BatchAdapter } from '../../core/batch/batchAdapter';
 import { providerError } from '../../core/request/stream';
 import { transportFetch } from '../transport/fetch';
-import { chatCompletionsBatch } from './batchJobs';
 import type { OpenAIDeployment } from './descriptor';
 import { OPENAI_API } from './endpoint';
+import { chatCompletionsBatch } from './batchJobs';
 import { OpenAI } from './sdk';
 
 const baseUrl = (deployment: OpenAIDeployment): string => deployment.baseUrl ?? OPENAI_API;

@@ -2,7 +2,8 @@
  * The Batch API's control plane through an `openai` SDK client (OpenAI's and Azure OpenAI's are the same calls):
  * upload the JSONL (`files.create`, purpose "batch"), `batches.create` with a 24 h window, `batches.retrieve`,
  * `files.content` of the output and error files, `batches.cancel`. Each host builds its own client and wire; this
- * file names no cloud. Every SDK failure comes back as a ProviderError value.
+ * file names no cloud. Every SDK failure comes back as a ProviderError value. It takes the SDK's values from sdk.ts (the
+ * shared chunk) and is bundled into each batch chunk.
  */
 import type { OpenAI } from 'openai';
 import type { Batch } from 'openai/resources/batches';

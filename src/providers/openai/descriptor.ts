@@ -30,7 +30,7 @@ export const openaiProvider = defineProvider({
   exampleModels: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-5', 'gpt-5-mini', 'o4-mini'],
   origin: (deployment) => new URL(deployment.baseUrl ?? OPENAI_API).origin,
   credentials: () => [{ type: 'key', env: ['OPENAI_API_KEY'], sendAs: 'api-key', name: 'API key' }],
-  price: (deployment) => ({ section: 'openai', key: deployment.model.trim().toLowerCase(), route: null }),
+  price: (deployment) => ({ provider: 'openai', key: deployment.model.trim().toLowerCase(), route: null }),
   keyPage: 'https://platform.openai.com/api-keys',
   images: OPENAI_IMAGE_LIMITS,
   setup: [apiStep],
@@ -54,7 +54,7 @@ export const openaiCompatibleProvider = defineProvider({
   origin: (deployment) => new URL(deployment.baseUrl).origin,
   // a key is used when one is saved (or named in apiKeyEnv); local servers take none
   credentials: () => [{ type: 'key', env: [], sendAs: 'api-key', name: 'API key' }, { type: 'none', source: 'no key (local server)' }],
-  price: (deployment) => ({ section: null, reason: `OpenAI-compatible servers set their own prices — add "pricing" to deployment "${deployment.id}" to see cost` }),
+  price: (deployment) => ({ provider: null, reason: `OpenAI-compatible servers set their own prices — add "pricing" to deployment "${deployment.id}" to see cost` }),
   setup: [{ kind: 'text', field: 'baseUrl', prompt: 'The API root of the server', value: 'http://localhost:11434/v1' }],
   suggestId: (model) => idFrom('local', model),
   images: OPENAI_IMAGE_LIMITS,

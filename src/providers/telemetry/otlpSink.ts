@@ -78,7 +78,7 @@ export function createOtlpSink(config: TelemetryConfig): TelemetrySink {
   const meter = meterProvider?.getMeter('fanout', VERSION);
   const tokenUsage = meter?.createHistogram('gen_ai.client.token.usage', { unit: '{token}', description: 'Number of input and output tokens used.', advice: { explicitBucketBoundaries: TOKEN_BUCKETS } });
   const duration = meter?.createHistogram('gen_ai.client.operation.duration', { unit: 's', description: 'GenAI operation duration.', advice: { explicitBucketBoundaries: DURATION_BUCKETS } });
-  const cost = meter?.createCounter('fanout.cost_usd', { unit: 'USD', description: 'What the calls cost, from their usage and the price table (calls with no known price are not counted).' });
+  const cost = meter?.createCounter('fanout.cost_usd', { unit: 'USD', description: 'What the calls cost, from their usage and the bundled prices (calls with no known price are not counted).' });
 
   const flush = (): Promise<void> => bounded(Promise.all([tracerProvider.forceFlush(), meterProvider?.forceFlush()]), config.timeoutMs + 250);
   return {

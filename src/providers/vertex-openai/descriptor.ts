@@ -21,8 +21,9 @@ export const vertexOpenAIProvider = defineProvider({
   region: (deployment) => deployment.location,
   credentials: (deployment) => [{ type: 'google-adc', project: deployment.project }],
   officialHost: VERTEX_HOST,
-  // "openai/gpt-oss-120b-maas": Google's table knows Gemini ("google/gemini-2.5-flash"); a partner model without a price there is "unknown"
-  price: (deployment) => googlePriceKey(deployment.model.replace(/-maas$/i, '')),
+  // "google/gemini-2.5-flash" and "google/gemma-4-26b-a4b-it-maas" (the MaaS id has its own price: kept) are priced under
+  // Google; a partner model Google's prices do not list ("openai/gpt-oss-120b-maas") is unknown
+  price: (deployment) => googlePriceKey(deployment.model),
   setup: vertexSetup,
   // the OpenAI wire's limits (image_url data URLs); a partner model may take fewer or smaller images
   images: OPENAI_IMAGE_LIMITS,

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { deploymentRegion, providerLabel, type Deployment } from '../../core/config/deployment';
 import { runWithFallbacks } from '../../core/engine/fallback';
 import type { ChatRequest } from '../../core/request/stream';
-import { lookupPrice } from '../../core/results/pricing';
+import { loadPrices, lookupPrice } from '../../core/results/pricing';
 import { formatCost, formatMs } from '../../core/results/report';
 import type { SpendLedger } from '../../core/storage/ledger';
 import { credentialSources, loadAdapter } from '../../providers/registry';
@@ -92,6 +92,7 @@ export class ActiveDeployment {
     }
     type Item = vscode.QuickPickItem & { id?: string };
     const items: Item[] = [];
+    await loadPrices();
     for (const provider of [...new Set(deployments.map((deployment) => deployment.provider))]) {
       items.push({ label: providerLabel(provider), kind: vscode.QuickPickItemKind.Separator });
       for (const deployment of deployments.filter((candidate) => candidate.provider === provider)) {

@@ -1,7 +1,7 @@
 /** "Fanout: Show Spend": per day, deployment and provider, with a bar chart, as a rendered markdown report. */
 import * as vscode from 'vscode';
 import { summarise, type SpendLedger } from '../../core/storage/ledger';
-import { PRICE_TABLE_DATE } from '../../core/results/pricing';
+import { PRICES_AS_OF } from '../../core/results/pricing';
 import { formatCost } from '../../core/results/report';
 
 function bars(label: string, rows: Array<{ name: string; usd: number; requests: number }>): string[] {
@@ -17,7 +17,7 @@ export async function spendReport(ledger: SpendLedger): Promise<string> {
   const lines = [
     '# Fanout spend', '',
     `Today **${formatCost(today.totalUsd)}** · this month **${formatCost(month.totalUsd)}** · all recorded **${formatCost(all.totalUsd)}** in ${all.requests} answers.`, '',
-    `Costs come from the usage each service reported and the price table of ${PRICE_TABLE_DATE}; answers with no known price are not counted.${skipped ? ` ${skipped} unreadable line(s) of the ledger were skipped.` : ''}`, '',
+    `Costs come from the usage each service reported and the ${PRICES_AS_OF}; answers with no known price are not counted.${skipped ? ` ${skipped} unreadable line(s) of the ledger were skipped.` : ''}`, '',
   ];
   if (all.requests === 0) return [...lines, '*Nothing spent yet.*', ''].join('\n');
   lines.push('## Per day', '', ...bars('day', all.byDay.slice(-31)), '', '## Per deployment', '', ...bars('deployment', all.byDeployment), '', '## Per provider', '', ...bars('provider', all.byProvider), '');

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { SpendLedger, SpendPeriod, SpendSummary } from '../../core/storage/ledger';
-import { PRICE_TABLE_DATE } from '../../core/results/pricing';
+import { PRICES_AS_OF } from '../../core/results/pricing';
 import { formatCost } from '../../core/results/report';
 import { Disposable } from '../platform/disposable';
 import type { Log } from '../platform/log';
@@ -88,7 +88,7 @@ export class SpendStatus extends Disposable {
       lines.push('| provider | cost |', '|---|---:|', ...summary.byProvider.map((row) => `| ${row.name} | ${formatCost(row.usd)} |`), '');
     }
     if (budget) lines.push(`Monthly budget: ${formatCost(month.totalUsd)} of ${formatCost(budget)} (${Math.round((month.totalUsd / budget) * 100)}%)`, '');
-    lines.push(`Prices as of ${PRICE_TABLE_DATE}. [Switch deployment](command:fanout.switchDeployment) · [Show spend](command:fanout.showSpend)`);
+    lines.push(`${PRICES_AS_OF.replace(/^p/, 'P')}. [Switch deployment](command:fanout.switchDeployment) · [Show spend](command:fanout.showSpend)`);
     const markdown = new vscode.MarkdownString(lines.join('\n'));
     markdown.isTrusted = { enabledCommands: ['fanout.switchDeployment', 'fanout.showSpend'] };
     return markdown;

@@ -2,6 +2,7 @@
 import type { EvaluationCase } from '../evaluationCase';
 import { formatCost } from '../../results/format';
 import type { SummaryRow } from '../summary';
+import { PRICES_AS_OF } from '../../results/pricing';
 
 export interface EvaluationReport {
   summary: SummaryRow[];
@@ -33,5 +34,6 @@ export function endNotes(report: EvaluationReport): string[] {
   if (report.graderCostUsd !== null) notes.push(`Grading (llm-rubric) cost $${report.graderCostUsd.toPrecision(3)}, not counted in the deployments' cost.`);
   if (report.stopped === 'max-cost') notes.push(`Stopped at --max-cost: ${report.unsent} case${report.unsent === 1 ? '' : 's'} not run (run again with --resume to finish).`);
   if (report.stopped === 'cancelled') notes.push(`Cancelled: ${report.unsent} case${report.unsent === 1 ? '' : 's'} not run (run again with --resume to finish).`);
+  if (report.summary.some((row) => row.costUsd !== null)) notes.push(`${PRICES_AS_OF.replace(/^p/, 'P')}.`);
   return notes;
 }

@@ -23,7 +23,9 @@ console.log(`${out}: ${(bytes / 1024).toFixed(1)} KB, ${listing.length} files:\n
 // 775 KB for prices from @pydantic/genai-prices (the prices chunk: +14 KB, 756.7 → 771.1 KB, for 265 models where the
 // hand-copied table had 63), after its data was cut to the providers our clouds are priced under (the whole library
 // would add ~75 KB compressed) and the old table (2.5 KB in the extension) was removed.
-const BUDGET_KB = 775;
+// 785 KB for batch in the editor (Run Evaluation as Batch, the Batch Jobs list, the batch core's submit/follow/fetch/
+// cancel now in the extension bundle: +7 KB compressed, 773.5 → 780.6 KB measured on the same batch core).
+const BUDGET_KB = 785;
 if (bytes / 1024 > BUDGET_KB) {
   console.error(`${out} is ${(bytes / 1024).toFixed(1)} KB, over the ${BUDGET_KB} KB budget: see which chunk grew in dist/meta.json`);
   process.exit(1);

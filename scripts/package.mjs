@@ -30,7 +30,9 @@ console.log(`${out}: ${(bytes / 1024).toFixed(1)} KB, ${listing.length} files:\n
 // 860 KB for Bedrock batch inference: @aws-sdk/client-s3 and client-bedrock (+75 KB compressed) in the shared Bedrock
 // SDK chunk, so they reuse its @smithy core; esbuild keeps each client's whole schema module (S3's
 // 67 KB, the control plane's 78 KB, minified), which no import style shakes. Loaded only when a Bedrock deployment runs.
-const BUDGET_KB = 860;
+// 900 KB for batch in the editor (Run Evaluation as Batch, the Batch Jobs list, the batch core in the extension bundle:
+// +7 KB compressed) and the batch adapters' chunks (*-batch.js, ~25 KB compressed), which the editor now loads.
+const BUDGET_KB = 900;
 if (bytes / 1024 > BUDGET_KB) {
   console.error(`${out} is ${(bytes / 1024).toFixed(1)} KB, over the ${BUDGET_KB} KB budget: see which chunk grew in dist/meta.json`);
   process.exit(1);

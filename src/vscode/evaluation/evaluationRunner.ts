@@ -10,6 +10,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Deployment } from '../../core/config/deployment';
 import type { CaseLine } from '../../core/evaluation/evaluationCase';
+import type { BatchJobState } from '../../core/batch/batchJobLine';
 import { ResultsWriter, readResults } from '../../core/evaluation/resultsFile';
 import { buildMatrix, failedKeys, type ResultsMatrix } from '../../core/evaluation/resultsMatrix';
 import { runEvaluation, type EvaluationOutcome } from '../../core/evaluation/runner';
@@ -54,7 +55,7 @@ export function resultsFileOf(testsFile: string): string {
 }
 
 const stampOf = (resultsFile: string): string => resultsFile.replace(/\.jsonl$/, '.stamp');
-const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex');
+export const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** The tests file as this workspace may run it: `javascript` refused, naming the test, unless the workspace is trusted. */
 export async function readSuite(testsFile: string, trusted: boolean): Promise<{ suite: EvaluationSuite; text: string }> {
@@ -70,16 +71,8 @@ export class EvaluationRunner {
    * with the file's one-line problem. `onCase` sees each case as it is written.
    */
   async run(testsFile: string, options: { deploymentIds?: string[]; signal?: AbortSignal; only?: string[]; onCase?: (line: CaseLine) => void } = {}): Promise<EvaluationRun> {
-    const { settings, log } = this.services;
-    const { suite, text } = await readSuite(testsFile, this.services.isTrusted());
-    const deployments = settings.deployments.filter((deployment) => !options.deploymentIds || options.deploymentIds.includes(deployment.id));
-    if (!deployments.length) throw new EvaluationInputError(settings.deployments.length ? `none of ${options.deploymentIds!.join(', ')} is in your deployments` : 'no deployments yet — add them to the "fanout.deployments" setting');
-    const graders = new Map<string, Deployment>();
-    for (const id of suite.graders) {
-      const grader = settings.deployments.find((deployment) => deployment.id === id);
-      if (!grader) throw new EvaluationInputError(`grader: no deployment "${id}" in your deployments — known: ${settings.deployments.map((d) => d.id).join(', ')}`);
-      graders.set(id, grader);
-    }
+    const { log } = this.services;
+    const { suite, text, deployments, graders } = await this.inputsOf(testsFile, options.deploymentIds);
     const ids = deployments.map((deployment) => deployment.id);
     const resultsFile = resultsFileOf(testsFile);
     const finished = await this.carriedOver(resultsFile, hashOf(text), suite, ids, options.only);
@@ -112,6 +105,21 @@ export class EvaluationRunner {
     return { testsFile, resultsFile, suite, deployments: ids, matrix: buildMatrix(suite, ids, 1, lines), outcome, resumed: finished.size };
   }
 
+  /** The tests file, the deployments it runs on (all of the user's, or those named) and its graders; throws EvaluationInputError. */
+  async inputsOf(testsFile: string, deploymentIds: readonly string[] | undefined): Promise<{ suite: EvaluationSuite; text: string; deployments: Deployment[]; graders: Map<string, Deployment> }> {
+    const { settings } = this.services;
+    const { suite, text } = await readSuite(testsFile, this.services.isTrusted());
+    const deployments = settings.deployments.filter((deployment) => !deploymentIds || deploymentIds.includes(deployment.id));
+    if (!deployments.length) throw new EvaluationInputError(settings.deployments.length ? `none of ${deploymentIds!.join(', ')} is in your deployments` : 'no deployments yet — add them to the "fanout.deployments" setting');
+    const graders = new Map<string, Deployment>();
+    for (const id of suite.graders) {
+      const grader = settings.deployments.find((deployment) => deployment.id === id);
+      if (!grader) throw new EvaluationInputError(`grader: no deployment "${id}" in your deployments — known: ${settings.deployments.map((d) => d.id).join(', ')}`);
+      graders.set(id, grader);
+    }
+    return { suite, text, deployments, graders };
+  }
+
   /** The results as the file holds them now (for a view opened on a past run). */
   async matrixOf(testsFile: string, deploymentIds: string[]): Promise<ResultsMatrix> {
     const { suite } = await readSuite(testsFile, this.services.isTrusted());
@@ -121,22 +129,26 @@ export class EvaluationRunner {
   /**
    * The keys this run need not send. Same tests file and an unfinished plan: everything in the file (resume).
    * `only`: everything but those keys, whose lines are dropped from the file first. Otherwise none: the old file
-   * is moved aside and the stamp says which tests file the new one is for.
+   * is moved aside and the stamp says which tests file the new one is for. Cases in batch jobs not yet fetched
+   * count as carried over.
    */
-  private async carriedOver(resultsFile: string, hash: string, suite: EvaluationSuite, ids: string[], only: string[] | undefined): Promise<Set<string>> {
+  async carriedOver(resultsFile: string, hash: string, suite: EvaluationSuite, ids: string[], only: string[] | undefined): Promise<Set<string>> {
     const stamp = await readFile(stampOf(resultsFile), 'utf8').catch(() => '');
-    const { lines, skipped } = stamp.trim() === hash ? await readResults(resultsFile).catch(() => ({ lines: [] as CaseLine[], skipped: 0 })) : { lines: [] as CaseLine[], skipped: 0 };
+    const empty = { lines: [] as CaseLine[], jobs: [] as BatchJobState[], skipped: 0 };
+    const { lines, jobs, skipped } = stamp.trim() === hash ? await readResults(resultsFile).catch(() => empty) : empty;
+    // cases in a batch job not yet fetched are on their way: never sent again (Fetch brings them in)
+    const pending = jobs.filter((job) => !job.fetched && ids.includes(job.deployment)).flatMap((job) => job.keys);
     if (skipped) this.services.log.warn(`evaluation: ${resultsFile}: skipped ${skipped} torn or corrupt line(s) (those cases run again)`);
     if (only && lines.length) {
       const again = new Set(only);
       const kept = lines.filter((line) => !again.has(line.key));
-      await writeFile(`${resultsFile}.tmp`, kept.map((line) => `${JSON.stringify(line)}\n`).join(''), 'utf8');
+      await writeFile(`${resultsFile}.tmp`, [...jobs, ...kept].map((line) => `${JSON.stringify(line)}\n`).join(''), 'utf8');
       await rename(`${resultsFile}.tmp`, resultsFile);
       return new Set(kept.map((line) => line.key));
     }
     const matrix = buildMatrix(suite, ids, 1, lines);
     const missing = matrix.rows.some((row) => row.cells.some((cell) => cell.state === 'missing'));
-    if (lines.length && missing) return new Set(lines.map((line) => line.key));
+    if ((lines.length || pending.length) && missing) return new Set([...lines.map((line) => line.key), ...pending]);
     await rename(resultsFile, resultsFile.replace(/\.jsonl$/, '.previous.jsonl')).catch(() => undefined);
     await mkdir(dirname(resultsFile), { recursive: true });
     await writeFile(stampOf(resultsFile), `${hash}\n`, 'utf8');
@@ -150,7 +162,7 @@ export class EvaluationRunner {
 }
 
 /** The file's limit for this deployment, then its `*`, then promptfoo's maxConcurrency. */
-function limitsFor(id: string, suite: EvaluationSuite): DeploymentLimits {
+export function limitsFor(id: string, suite: EvaluationSuite): DeploymentLimits {
   const own = suite.limits[id] ?? {};
   const every = suite.limits['*'] ?? {};
   const requestsPerMinute = own.requestsPerMinute ?? every.requestsPerMinute;
@@ -163,7 +175,7 @@ function limitsFor(id: string, suite: EvaluationSuite): DeploymentLimits {
 }
 
 /** The case's priced answer, and its grading apart (under the grader's id), as spend records. */
-function spendOf(runId: string, line: CaseLine, byId: ReadonlyMap<string, Deployment>, grader: string | null): SpendRecord[] {
+export function spendOf(runId: string, line: CaseLine, byId: ReadonlyMap<string, Deployment>, grader: string | null): SpendRecord[] {
   const records: SpendRecord[] = [];
   const at = new Date().toISOString();
   const deployment = byId.get(line.deployment);

@@ -56,10 +56,14 @@ export class EvaluationView extends Disposable {
     this.show(matrix, false);
   }
 
-  show(matrix: ResultsMatrix, running: boolean): void {
+  /** Keys of cases in batch jobs not yet fetched, as last shown. */
+  pending: ReadonlySet<string> = new Set();
+
+  show(matrix: ResultsMatrix, running: boolean, pending: ReadonlySet<string> = this.pending): void {
     this.matrix = matrix;
+    this.pending = pending;
     const script = this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'evaluation.js')).toString();
-    this.panel.webview.html = evaluationHtml(this.panel.title, matrix, { cspSource: this.panel.webview.cspSource, script }, running);
+    this.panel.webview.html = evaluationHtml(this.panel.title, matrix, { cspSource: this.panel.webview.cspSource, script }, running, pending);
   }
 
   async handle(message: unknown): Promise<void> {

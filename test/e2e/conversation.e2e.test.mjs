@@ -59,7 +59,7 @@ describe('the playground: conversations, tools and structured output', function 
     return statuses();
   };
   const turnsOf = (id) => frame.$$eval(`[data-deployment="${id}"] .thread .turn`, (turns) => turns.map((turn) => turn.querySelector('.turn-role').textContent));
-  const outputOf = (id) => frame.$eval(`[data-deployment="${id}"] [data-role="output"]`, (element) => element.innerText);
+  const outputOf = (id) => frame.$eval(`[data-deployment="${id}"] [data-role="output"]`, (element) => element.textContent);
   const allOk = (status) => assert.deepEqual(status, Object.fromEntries(FOUR.map((id) => [id, 'ok'])));
 
   it('three turns with a tool call and its result, each column in its own thread', async () => {

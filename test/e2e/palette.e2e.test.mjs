@@ -85,7 +85,7 @@ describe('Fanout in a real VS Code, from the palette', function () {
     assert.deepEqual(status, {
       'openai-4o-mini': 'ok', 'azure-4o': 'ok', 'bedrock-haiku-us': 'ok', 'bedrock-sonnet-global': 'ok', 'gemini-flash': 'ok', 'ollama-llama': 'ok',
     }, JSON.stringify(rows));
-    assert.deepEqual(rows[0]?.slice(0, 6), ['deployment', 'provider', 'model', 'status', 'ttft', 'total']);
+    assert.deepEqual(rows[0]?.slice(0, 7), ['deployment', 'provider', 'model', 'status', 'set-up', 'ttft', 'total']);
   });
   it('switches the deployment from the palette, shows spend in the status bar, and reports it', async () => {
     await runCommand(page, 'Fanout: Switch Deployment');

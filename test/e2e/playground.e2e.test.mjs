@@ -62,7 +62,7 @@ describe('the playground', function () {
     const status = await columnStatus();
     assert.deepEqual(status, { 'openai-4o-mini': 'ok', 'azure-4o': 'error', 'bedrock-haiku-us': 'ok', 'gemini-flash': 'ok', 'ollama-llama': 'ok' });
     for (const id of FIVE.filter((id) => id !== 'azure-4o')) {
-      const text = await frame.$eval(`[data-deployment="${id}"] [data-role="output"]`, (element) => element.innerText);
+      const text = await frame.$eval(`[data-deployment="${id}"] [data-role="output"]`, (element) => element.textContent);
       assert.ok(text.length > 40, `${id} has no text`);
       for (const metric of ['ttft', 'total', 'tps', 'input', 'output']) {
         const value = await frame.$eval(`[data-deployment="${id}"] [data-metric="${metric}"]`, (element) => element.textContent);
@@ -89,7 +89,7 @@ describe('the playground', function () {
     await frame.waitForFunction(() => !document.querySelector('#run').disabled, null, { timeout: 10_000 });
     const status = await columnStatus();
     assert.equal(status['ollama-llama'], 'cancelled', JSON.stringify(status));
-    const partial = await frame.$eval('[data-deployment="ollama-llama"] [data-role="output"]', (element) => element.innerText);
+    const partial = await frame.$eval('[data-deployment="ollama-llama"] [data-role="output"]', (element) => element.textContent);
     assert.ok(partial.length > 0, 'the partial text is kept');
     // the history says the stopped columns were stopped, not failed (it said "0 ok, 5 failed")
     const count = (state) => Object.values(status).filter((value) => value === state).length;

@@ -106,7 +106,7 @@ describe('the playground: reasoning and images', function () {
     };
     const reasoning = column.querySelector('[data-role="reasoning"]');
     return {
-      status: column.dataset.status, output: column.querySelector('[data-role="output"]').innerText,
+      status: column.dataset.status, output: column.querySelector('[data-role="output"]').textContent,
       reasoningShown: !reasoning.hidden, reasoningOpen: reasoning.open, summary: reasoning.querySelector('summary').textContent, reasoningText: reasoning.querySelector('[data-role="reasoning-text"]').textContent,
       ttft: metric('ttft'), ttfr: metric('ttfr'), reasoningTokens: metric('reasoning'), tps: metric('tps'), error: column.querySelector('.error:not([hidden])')?.innerText ?? null,
     };

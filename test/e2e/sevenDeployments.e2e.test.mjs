@@ -233,8 +233,12 @@ describe('the playground comparing seven deployments, two failing', function () 
 
   it('draws each column\'s phase bar from a result that carries metrics.phases, the numbers on hover', async () => {
     await setTheme(page, 'Dark Modern');
-    // the engine of this branch does not time phases yet: each answered column gets its result again with phases,
-    // through the webview's message channel (the host passes `metrics` through unchanged: columnResult.ts)
+    // the engine times real phases (the columns already show them, cold on the emulators' loopback); to check the bar's
+    // numbers exactly, each answered column gets its result again with known phases through the webview's message
+    // channel (the host passes `metrics` through unchanged: columnResult.ts)
+    const timed = await frame.$$eval('[data-deployment][data-status="ok"]', (columns) => columns.filter((column) => column.querySelector('[data-role="phases"]:not([hidden]) .phase-caption')).length);
+    assert.equal(timed, ANSWERING.length, 'every answered column shows the phases the engine timed');
+    await screenshot(page, '33-seven-real-phases-dark');
     const fed = await frame.evaluate((ids) => ids.map((id, index) => {
       const column = document.querySelector(`[data-deployment="${id}"]`);
       const metric = (hook) => column.querySelector(`[data-metric="${hook}"]`).textContent;
@@ -243,7 +247,7 @@ describe('the playground comparing seven deployments, two failing', function () 
         ? { queueMs: 0, dnsMs: 12 + index * 9, connectMs: 38 + index * 11, tlsMs: 95 + index * 20, headersMs: 420 + index * 60, ttftMs: 540 + index * 70, streamMs: 705 + index * 90 }
         : { queueMs: 0, dnsMs: null, connectMs: null, tlsMs: null, headersMs: 180 + index * 40, ttftMs: 260 + index * 50, streamMs: 600 + index * 80 };
       const result = {
-        deploymentId: id, status: 'ok', text: column.querySelector('[data-role="output"]').innerText, finishReason: 'stop', error: null, actions: [], answeredModel: null,
+        deploymentId: id, status: 'ok', text: column.querySelector('[data-role="output"]').textContent, finishReason: 'stop', error: null, actions: [], answeredModel: null,
         costNote: null, retries: 0, requestId: null, credentialSource: null, toolCalls: [], warnings: [], structured: null,
         metrics: { ttftMs: phases.ttftMs, totalMs: phases.ttftMs + phases.streamMs, tokensPerSecond: Number(metric('tps')) || null, inputTokens: Number(metric('input')) || null, outputTokens: Number(metric('output')) || null, costUsd: null, phases, connection: cold ? 'new' : 'reused' },
       };
@@ -251,7 +255,7 @@ describe('the playground comparing seven deployments, two failing', function () 
       return id;
     }), ANSWERING);
     assert.equal(fed.length, ANSWERING.length);
-    await frame.waitForFunction((count) => document.querySelectorAll('[data-role="phases"]:not([hidden])').length === count, ANSWERING.length, { timeout: 5_000 });
+    await frame.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-deployment="${id}"] [data-role="phases"]:not([hidden]) .phase-caption`)?.textContent.startsWith(id === ids[0] ? 'set-up 145' : '')), ANSWERING, { timeout: 5_000 });
     const first = await frame.$eval(`[data-deployment="${ANSWERING[0]}"] [data-role="phases"]`, (element) => ({
       caption: element.querySelector('.phase-caption').textContent, title: element.title, segments: [...element.querySelectorAll('[data-phase]')].map((piece) => piece.dataset.phase),
       boxes: [...element.querySelectorAll('[data-phase]')].map((piece) => piece.getBoundingClientRect().toJSON()),

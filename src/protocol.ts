@@ -3,9 +3,13 @@
  * validates every message it receives (the webview is untrusted input), and nothing here ever carries a secret.
  */
 import * as z from 'zod/mini';
+import type { LatencyPhases } from './core/engine/callTrace';
 import { RUN_OPTIONS, paramsSchema, reasoningSchema, type Params } from './core/request/params';
 import type { FinishReason, ProviderErrorKind } from './core/request/stream';
 import { MAX_IMAGES, MAX_IMAGE_BYTES, MAX_PROMPT_CHARS, MAX_SCHEMA_CHARS, MAX_TOOLS, MAX_TOOL_RESULT_CHARS } from './protocolLimits';
+
+/** `metrics.phases` as DESIGN "Numbers a person can trust" gives it: the engine's own type. */
+export type { LatencyPhases };
 
 export { paramsSchema, MAX_IMAGES, MAX_IMAGE_BYTES, MAX_PROMPT_CHARS, MAX_SCHEMA_CHARS, MAX_TOOLS, MAX_TOOL_RESULT_CHARS };
 
@@ -178,15 +182,6 @@ export interface ColumnMetrics {
   connection?: 'new' | 'reused';
 }
 
-export interface LatencyPhases {
-  queueMs: number | null;
-  dnsMs: number | null;
-  connectMs: number | null;
-  tlsMs: number | null;
-  headersMs: number | null;
-  ttftMs: number | null;
-  streamMs: number | null;
-}
 
 export interface ColumnAction {
   action: 'setApiKey' | 'signIn' | 'openSettings' | 'showLog' | 'repair' | 'retry';

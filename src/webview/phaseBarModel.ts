@@ -36,7 +36,9 @@ const span = (value: number | null | undefined): number => (typeof value === 'nu
 /** The bar of a result's phases; null when the transport timed none (older results, the editor's own models). */
 export function phaseBarModel(metrics: Pick<ColumnMetrics, 'phases' | 'connection'>): PhaseBarModel | null {
   const phases: LatencyPhases | undefined = metrics.phases;
-  if (!phases || Object.values(phases).every((value) => value === null || value === undefined)) return null;
+  // the queue is the engine's own time: a result whose transport timed nothing else has no bar
+  const { queueMs: _queue, ...timed } = phases ?? {};
+  if (!phases || Object.values(timed).every((value) => value === null || value === undefined)) return null;
   const setupMs = span(phases.dnsMs) + span(phases.connectMs) + span(phases.tlsMs);
   const headersAt = Math.max(setupMs, span(phases.headersMs));
   const ttftAt = Math.max(headersAt, span(phases.ttftMs));

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { LatencyPhases } from '../../src/protocol';
 import { phaseBarModel } from '../../src/webview/phaseBarModel';
 
-const phases = (values: Partial<LatencyPhases>): LatencyPhases => ({ queueMs: null, dnsMs: null, connectMs: null, tlsMs: null, headersMs: null, ttftMs: null, streamMs: null, ...values });
+const phases = (values: Partial<LatencyPhases>): LatencyPhases => ({ queueMs: 0, dnsMs: null, connectMs: null, tlsMs: null, headersMs: null, ttftMs: null, streamMs: null, ...values });
 
 describe('phase bar model', () => {
   it('a cold connection: set-up is DNS + connect + TLS, apart from the server\'s time', () => {

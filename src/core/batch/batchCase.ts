@@ -10,6 +10,7 @@ import { emptyRunRecord, recordPart } from '../engine/runRecord';
 import type { Grader } from '../evaluation/assertions/assertion';
 import { evaluateAssertions } from '../evaluation/assertions/evaluateAssertions';
 import { placeOf, type CaseLine } from '../evaluation/evaluationCase';
+import { judgedCase } from '../evaluation/judgedCase';
 import type { EvaluationSuite } from '../evaluation/suite';
 import { loadPrices } from '../results/pricing';
 import { checkStructuredOutput } from '../results/structuredOutput';
@@ -43,31 +44,9 @@ export async function caseLineOf(outcome: BatchOutcome, context: CaseContext): P
   result.toolCalls = await checkToolCalls(result.toolCalls, request);
   const streamedCostUsd = result.metrics.costUsd;
   const costUsd = streamedCostUsd === null ? null : streamedCostUsd * context.priceFactor;
-  result.metrics = { ...result.metrics, costUsd, ttftMs: null, tokensPerSecond: null };
+  // a batch has no stream to time: no ttft, total or tokens/s
+  result.metrics = { ...result.metrics, costUsd, ttftMs: null, totalMs: null, tokensPerSecond: null };
   const graderCosts: Array<number | null> = [];
   const assertions = result.status === 'ok' ? await evaluateAssertions(test.assert, { result, vars: test.vars, grade: context.grade, graderCosts }) : [];
-  return {
-    key: outcome.customId,
-    test: suite.prompts.length > 1 ? `${test.label} · ${prompt.label}` : test.label,
-    vars: test.vars,
-    deployment: deployment.id,
-    repeat: place.repeat,
-    status: result.status,
-    text: result.text,
-    pass: result.status === 'ok' && assertions.every((assertion) => assertion.pass),
-    assertions,
-    metrics: {
-      ttftMs: null,
-      totalMs: null,
-      inputTokens: result.metrics.inputTokens,
-      outputTokens: result.metrics.outputTokens,
-      tokensPerSecond: null,
-      costUsd,
-      reasoningTokens: result.metrics.reasoningTokens ?? null,
-      graderCostUsd: graderCosts.length ? graderCosts.reduce<number>((sum, cost) => sum + (cost ?? 0), 0) : null,
-      batch: true,
-      streamedCostUsd,
-    },
-    error: result.error ? { kind: result.error.kind, message: result.error.message } : null,
-  };
+  return judgedCase(suite, place, result, assertions, graderCosts, { batch: true, streamedCostUsd });
 }

@@ -14,6 +14,7 @@ import { evaluateAssertions } from './assertions/evaluateAssertions';
 import { answerBudget, requestTokens } from './costEstimate';
 import { DeploymentGate } from './deploymentGate';
 import { caseKey, type CaseLine, type CasePlace } from './evaluationCase';
+import { judgedCase } from './judgedCase';
 import { buildRequest } from './promptTemplates';
 import { readGrade, rubricRequest } from './rubricRequest';
 import type { DeploymentLimits, EvaluationSuite } from './suite';
@@ -119,28 +120,7 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
     const graderCosts: Array<number | null> = [];
     const assertions = result.status === 'ok' ? await evaluateAssertions(test.assert, { result, vars: test.vars, grade, graderCosts }) : [];
     ran++;
-    options.onCase({
-      key: caseKey(place),
-      test: suite.prompts.length > 1 ? `${test.label} · ${prompt.label}` : test.label,
-      vars: test.vars,
-      deployment: deployment.id,
-      repeat: place.repeat,
-      status: result.status,
-      text: result.text,
-      pass: result.status === 'ok' && assertions.every((outcome) => outcome.pass),
-      assertions,
-      metrics: {
-        ttftMs: result.metrics.ttftMs,
-        totalMs: result.metrics.totalMs,
-        inputTokens: result.metrics.inputTokens,
-        outputTokens: result.metrics.outputTokens,
-        tokensPerSecond: result.metrics.tokensPerSecond,
-        costUsd: result.metrics.costUsd,
-        reasoningTokens: result.metrics.reasoningTokens ?? null,
-        graderCostUsd: graderCosts.length ? graderCosts.reduce<number>((sum, cost) => sum + (cost ?? 0), 0) : null,
-      },
-      error: result.error ? { kind: result.error.kind, message: result.error.message } : null,
-    });
+    options.onCase(judgedCase(suite, place, result, assertions, graderCosts));
   };
 
   /** One deployment's queue: whole passes over the tests, repeat by repeat, never more cases open than twice its limit. */

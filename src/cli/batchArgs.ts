@@ -1,8 +1,8 @@
 /** `fanout batch status|fetch|cancel` flags (shared/DESIGN.md "Batch"), each mistake one line naming the flag and the fix. */
 import { parseArgs } from 'node:util';
 import { DEFAULT_POLL_MS } from '../core/batch/batchFollow';
-import { UsageError, numberFlag, usageErrorOf } from './args';
-import type { EvalFormat } from './evalArgs';
+import { UsageError, usageErrorOf } from './args';
+import { evalFormatOf, pollMsOf, type EvalFormat } from './evalArgs';
 
 export interface BatchArguments {
   action: 'status' | 'fetch' | 'cancel';
@@ -67,8 +67,7 @@ export function parseBatchArguments(argv: string[]): BatchArguments | { command:
   }
   if (positionals.length > 2) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[2])} — batch takes --output FILE and at most one JOB`);
   if (!values.output?.trim()) throw new UsageError('--output: missing — name the results file fanout eval --batch recorded its jobs in');
-  const format = values.format ?? 'table';
-  if (format !== 'table' && format !== 'json' && format !== 'junit' && format !== 'markdown') throw new UsageError(`--format: ${JSON.stringify(format)} is not valid — use table, json, junit or markdown`);
+  const format = evalFormatOf(values.format);
   if (action !== 'fetch' && (values.wait || values['poll-ms'] !== undefined)) throw new UsageError(`--${values.wait ? 'wait' : 'poll-ms'}: only with fetch`);
   return {
     action,
@@ -77,7 +76,7 @@ export function parseBatchArguments(argv: string[]): BatchArguments | { command:
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values.tests !== undefined ? { tests: values.tests } : {}),
     wait: values.wait ?? false,
-    pollMs: numberFlag('--poll-ms', values['poll-ms'], { min: 1, max: 3_600_000, integer: true, hint: 'use whole milliseconds from 1 to 3600000, e.g. 30000' }) ?? DEFAULT_POLL_MS,
+    pollMs: pollMsOf(values['poll-ms']) ?? DEFAULT_POLL_MS,
     format,
   };
 }

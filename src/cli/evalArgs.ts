@@ -5,6 +5,17 @@ import { UsageError, numberFlag, usageErrorOf } from './args';
 
 export type EvalFormat = 'table' | 'json' | 'junit' | 'markdown';
 
+/** An eval report's `--format` (eval and batch fetch print the same reports); table when absent. */
+export function evalFormatOf(value: string | undefined): EvalFormat {
+  const format = value ?? 'table';
+  if (format !== 'table' && format !== 'json' && format !== 'junit' && format !== 'markdown') throw new UsageError(`--format: ${JSON.stringify(format)} is not valid — use table, json, junit or markdown`);
+  return format;
+}
+
+/** `--poll-ms` (eval --batch and batch fetch --wait): how often the jobs' state is asked for; undefined when absent. */
+export const pollMsOf = (value: string | undefined): number | undefined =>
+  numberFlag('--poll-ms', value, { min: 1, max: 3_600_000, integer: true, hint: 'use whole milliseconds from 1 to 3600000, e.g. 30000' });
+
 export interface EvalArguments {
   config: string;
   tests: string;
@@ -76,11 +87,10 @@ export function parseEvalArguments(argv: string[]): EvalArguments | { command: '
   if (!values.batch && (values['no-wait'] || values['poll-ms'] !== undefined)) throw new UsageError(`--${values['no-wait'] ? 'no-wait' : 'poll-ms'}: only with --batch — add --batch, or drop it`);
   if (values.batch && values.output === undefined && values.resume === undefined) throw new UsageError('--batch: name --output FILE — the jobs are kept there, so a stopped process loses nothing (fanout batch status --output FILE)');
   if (values.batch && values['max-cost'] !== undefined) throw new UsageError('--max-cost: not with --batch (a submitted job runs whole, and cannot be stopped by cost part way) — check the estimate fanout prints first, or run without --batch');
-  const pollMs = numberFlag('--poll-ms', values['poll-ms'], { min: 1, max: 3_600_000, integer: true, hint: 'use whole milliseconds from 1 to 3600000, e.g. 30000' });
+  const pollMs = pollMsOf(values['poll-ms']);
   if (!values.config) throw new UsageError('--config: missing — name a file with { "deployments": [ … ] }');
   if (!values.tests) throw new UsageError('--tests: missing — name a tests file (YAML or JSON, promptfoo\'s tests: shape)');
-  const format = values.format ?? 'table';
-  if (format !== 'table' && format !== 'json' && format !== 'junit' && format !== 'markdown') throw new UsageError(`--format: ${JSON.stringify(format)} is not valid — use table, json, junit or markdown`);
+  const format = evalFormatOf(values.format);
   const deployments = values.deployments?.split(',').map((id) => id.trim()).filter(Boolean);
   if (values.deployments !== undefined && !deployments?.length) throw new UsageError('--deployments: empty — give ids separated by commas, e.g. --deployments gpt,claude');
   for (const flag of ['output', 'resume'] as const) if (values[flag] !== undefined && values[flag].trim() === '') throw new UsageError(`--${flag}: empty — name a file, e.g. --${flag} results.jsonl`);

@@ -13,7 +13,7 @@ import { providerError, type ProviderError } from '../../core/request/stream';
 import { transportFetch } from '../transport/fetch';
 import { inputOf, jsonl, safeName, withSaid } from './batchInput';
 import { outcomeOfResponse, outcomeOfStatus, type LineStatus } from './batchOutcome';
-import { batchStatus } from './batchState';
+import { cancelJob, jobStatus } from './batchJobCalls';
 import { googleClient } from './client';
 import type { GeminiDeployment } from './descriptor';
 import { geminiOrigin } from './endpoint';
@@ -55,15 +55,10 @@ export const geminiBatch: BatchAdapter<GeminiDeployment> = {
 
   async status(call, job) {
     const { client, fail } = await clientFor(call);
-    if (!client.ok) return client;
-    try {
-      const found = await client.ai.batches.get({ name: job.id, config: { abortSignal: call.signal } });
-      const status = batchStatus(found, SERVICE);
-      // the Gemini API keeps no results for an expired job (ai.google.dev/gemini-api/docs/batch-api, "Monitoring job status")
-      return { ok: true, status: status.state === 'expired' ? { ...status, message: `${SERVICE} expired the job after 48 hours and keeps no results of it. Submit it again, or in smaller jobs.` } : status };
-    } catch (cause) {
-      return { ok: false, error: fail(cause) };
-    }
+    const found = await jobStatus(client, fail, job, call.signal, SERVICE);
+    // the Gemini API keeps no results for an expired job (ai.google.dev/gemini-api/docs/batch-api, "Monitoring job status")
+    if (!found.ok || found.status.state !== 'expired') return found;
+    return { ok: true, status: { ...found.status, message: `${SERVICE} expired the job after 48 hours and keeps no results of it. Submit it again, or in smaller jobs.` } };
   },
 
   async fetch(call, job) {
@@ -86,13 +81,7 @@ export const geminiBatch: BatchAdapter<GeminiDeployment> = {
 
   async cancel(call, job: BatchJobRef) {
     const { client, fail } = await clientFor(call);
-    if (!client.ok) return client;
-    try {
-      await client.ai.batches.cancel({ name: job.id, config: { abortSignal: call.signal } });
-      return { ok: true };
-    } catch (cause) {
-      return { ok: false, error: fail(cause) };
-    }
+    return cancelJob(client, fail, job, call.signal);
   },
 };
 

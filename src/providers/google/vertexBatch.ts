@@ -13,7 +13,7 @@ import { transportFetch } from '../transport/fetch';
 import { inputOf, jsonl, safeName, withSaid } from './batchInput';
 import { keyFromLabels, keyLabels } from './batchKey';
 import { outcomeOfResponse, outcomeOfStatus, parseVertexStatus } from './batchOutcome';
-import { batchStatus } from './batchState';
+import { cancelJob, jobStatus } from './batchJobCalls';
 import { bearerClient, googleClient } from './client';
 import { CloudStorage, parseGcsUri, STORAGE_ROOT } from './cloudStorage';
 import type { VertexDeployment } from './descriptor';
@@ -67,12 +67,7 @@ export const vertexBatch: BatchAdapter<VertexDeployment> = {
 
   async status(call, job) {
     const { client, fail } = await clientsFor(call);
-    if (!client.ok) return client;
-    try {
-      return { ok: true, status: batchStatus(await client.ai.batches.get({ name: job.id, config: { abortSignal: call.signal } }), SERVICE) };
-    } catch (cause) {
-      return { ok: false, error: fail(cause) };
-    }
+    return jobStatus(client, fail, job, call.signal, SERVICE);
   },
 
   async fetch(call, job) {
@@ -99,13 +94,7 @@ export const vertexBatch: BatchAdapter<VertexDeployment> = {
 
   async cancel(call, job) {
     const { client, fail } = await clientsFor(call);
-    if (!client.ok) return client;
-    try {
-      await client.ai.batches.cancel({ name: job.id, config: { abortSignal: call.signal } });
-      return { ok: true };
-    } catch (cause) {
-      return { ok: false, error: fail(cause) };
-    }
+    return cancelJob(client, fail, job, call.signal);
   },
 };
 

@@ -126,7 +126,7 @@ export async function evaluationLoad(tests: number): Promise<EvaluationFigures> 
       child.send({ type: 'report' });
     });
     // the baseline, after the in-flight report so it does not count: as many calls per deployment straight through the
-    // official SDKs (a client per call, as the adapters make), at the same concurrency, in this same process
+    // official SDKs (one kept client per deployment, as the adapters keep), at the same concurrency, in this same process
     const perDeployment = Math.round(outcome.ran / deployments.length);
     await Promise.all(deployments.map((deployment) => inPool(Math.min(50, perDeployment), CONCURRENCY, () => rawSdkCall(deployment))));
     const rawBefore = process.cpuUsage();

@@ -24,16 +24,23 @@ import type { ResponseFields } from './responseParts';
 const SERVICE = 'Vertex AI batch inference';
 const GB = 1000 ** 3;
 
-async function clientsFor(call: BatchCall<VertexDeployment>) {
-  const { deployment, credential, transport, signal } = call;
+/** The genai client for the job calls, and how its failures read. */
+async function clientFor(call: BatchCall<VertexDeployment>) {
+  const { deployment, credential, transport } = call;
   const origin = vertexOrigin(deployment.location, deployment.endpoint);
   const client = googleClient(deployment, credential, await transportFetch(transport.network, origin));
   const fail = (cause: unknown): ProviderError => toProviderError(cause, SERVICE, deployment.id, origin, null, proxyFor(origin, transport.network));
+  return { client, fail };
+}
+
+/** Plus Cloud Storage, for the calls that read or write the bucket (submit and fetch; status and cancel do not). */
+async function clientsFor(call: BatchCall<VertexDeployment>) {
+  const { deployment, credential, transport, signal } = call;
   const storageRoot = (deployment.batch?.storageEndpoint ?? STORAGE_ROOT).replace(/\/+$/, '');
   const storage = credential.type === 'bearer'
     ? new CloudStorage(bearerClient(credential.token), storageRoot, await transportFetch(transport.network, storageRoot), signal, `batch.gcsUri of deployment "${deployment.id}"`)
     : null;
-  return { client, fail, storage };
+  return { ...(await clientFor(call)), storage };
 }
 
 export const vertexBatch: BatchAdapter<VertexDeployment> = {
@@ -66,7 +73,7 @@ export const vertexBatch: BatchAdapter<VertexDeployment> = {
   },
 
   async status(call, job) {
-    const { client, fail } = await clientsFor(call);
+    const { client, fail } = await clientFor(call);
     return jobStatus(client, fail, job, call.signal, SERVICE);
   },
 
@@ -93,7 +100,7 @@ export const vertexBatch: BatchAdapter<VertexDeployment> = {
   },
 
   async cancel(call, job) {
-    const { client, fail } = await clientsFor(call);
+    const { client, fail } = await clientFor(call);
     return cancelJob(client, fail, job, call.signal);
   },
 };
